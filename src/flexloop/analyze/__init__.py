@@ -1,0 +1,1 @@
+"""The analyze stage: language, sentiment, complaint, issue, intent, safety, entities, authenticity."""

@@ -1,0 +1,39 @@
+"""The text-reading interface: what the models conclude from a post's words alone."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from flexloop.domain.vocab import Intent, IssueType, Sentiment
+
+
+@dataclass(frozen=True, slots=True)
+class TextLabels:
+    """Per-post labels from text alone; context (orders, bursts, catalogue) is added later."""
+
+    lang: str
+    sentiment: Sentiment
+    sentiment_confidence: float
+    complaint: bool
+    complaint_confidence: float
+    issue_type: IssueType
+    intent: Intent
+    safety_risk: bool
+
+
+class TextReader(Protocol):
+    """Reads a batch of posts; implementations must be deterministic and offline."""
+
+    name: str
+
+    def read(self, texts: Sequence[str]) -> list[TextLabels]: ...
+
+
+def default_reader(languages: Sequence[str] | None = None) -> TextReader:
+    """The reader the pipeline uses unless told otherwise."""
+    from flexloop.analyze.keyword_reader import KeywordReader
+
+    reader: TextReader = KeywordReader(languages)
+    return reader

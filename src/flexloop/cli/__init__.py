@@ -1,0 +1,1 @@
+"""Typer commands: thin wrappers that parse flags, open the store and print."""

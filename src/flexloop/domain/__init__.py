@@ -1,0 +1,1 @@
+"""Pure domain records and vocabularies shared by every stage."""

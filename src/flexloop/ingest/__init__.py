@@ -1,0 +1,1 @@
+"""The monitor stage: parse mention, order, shipment and network files; normalise; dedupe."""
