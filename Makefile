@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/flexloop --help
+	$(VENV)/bin/flexloop demo
 
 test: $(STAMP)
 	$(VENV)/bin/pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo 'no tests collected: failing' >&2; exit 1; fi; exit $$rc

@@ -28,6 +28,11 @@ COMMAND_MODULES = [
     "flexloop.cli.ingest_cmd",
     "flexloop.cli.eval_cmd",
     "flexloop.cli.bench_cmd",
+    "flexloop.cli.loop_cmd",
+    "flexloop.cli.approvals_cmd",
+    "flexloop.cli.playbook_cmd",
+    "flexloop.cli.train_cmd",
+    "flexloop.cli.label_cmd",
 ]
 
 

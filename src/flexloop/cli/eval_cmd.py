@@ -10,6 +10,8 @@ eval_app = typer.Typer(help="Measure flexloop on labelled data: classifiers (CSV
 
 # Modules that add a command to eval_app on import; one line per module.
 EVAL_MODULES: list[str] = [
+    "flexloop.cli.eval_classify",
+    "flexloop.cli.eval_detect",
 ]
 
 

@@ -121,6 +121,8 @@ class Warehouse:
     stock: dict[str, int]
     daily_capacity: int
     temperature_control: bool = False
+    cost_per_order: float = 3.0
+    transit_days: float = 2.0
 
 
 @dataclass(frozen=True, slots=True)

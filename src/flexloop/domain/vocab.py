@@ -121,7 +121,9 @@ class EventType(StrEnum):
     SLA_WARNING = "sla_warning"
     SLA_MET = "sla_met"
     SLA_BREACHED = "sla_breached"
+    SLA_VOIDED = "sla_voided"
     LABEL_CORRECTED = "label_corrected"
+    FOLLOW_UP_POSITIVE = "follow_up_positive"
 
 
 MAINSTREAM_PLATFORMS = ("tiktok", "instagram", "facebook", "x", "youtube")

@@ -112,6 +112,8 @@ class WarehouseRow(_Row):
     )
     daily_capacity: Annotated[int, Field(ge=0)]
     temperature_control: bool = False
+    cost_per_order: Annotated[float, Field(ge=0, description="pick, pack and last-mile cost")] = 3.0
+    transit_days: Annotated[float, Field(gt=0, description="to a customer in its country")] = 2.0
 
 
 class CarrierRow(_Row):

@@ -123,6 +123,8 @@ warehouses = Table(
     Column("stock", JSON, nullable=False, default=dict),
     Column("daily_capacity", Integer, nullable=False),
     Column("temperature_control", Boolean, nullable=False, default=False),
+    Column("cost_per_order", Float, nullable=False, default=3.0),
+    Column("transit_days", Float, nullable=False, default=2.0),
 )
 
 carriers = Table(

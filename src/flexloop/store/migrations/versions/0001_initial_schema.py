@@ -18,9 +18,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "approvals",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("trace_id", sa.String(length=64), nullable=False),
         sa.Column("incident_id", sa.String(length=64), nullable=True),
@@ -52,9 +50,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "corrections",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("mention_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("task", sa.String(length=16), nullable=False),
         sa.Column("label", sa.String(length=32), nullable=False),
@@ -71,9 +67,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "events",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("type", sa.String(length=32), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
@@ -102,9 +96,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "mentions",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("key", sa.String(length=300), nullable=False),
         sa.Column("platform", sa.String(length=40), nullable=False),
         sa.Column("native_id", sa.String(length=255), nullable=False),
@@ -159,9 +151,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "quarantine",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("key", sa.String(length=64), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("file", sa.Text(), nullable=False),
@@ -174,9 +164,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "shipment_events",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("key", sa.String(length=400), nullable=False),
         sa.Column("tracking_number", sa.String(length=64), nullable=False),
         sa.Column("order_id", sa.String(length=64), nullable=True),
@@ -215,6 +203,8 @@ def upgrade() -> None:
         sa.Column("stock", sa.JSON(), nullable=False),
         sa.Column("daily_capacity", sa.Integer(), nullable=False),
         sa.Column("temperature_control", sa.Boolean(), nullable=False),
+        sa.Column("cost_per_order", sa.Float(), nullable=False),
+        sa.Column("transit_days", sa.Float(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_warehouses")),
     )
     op.create_table(
@@ -233,9 +223,7 @@ def upgrade() -> None:
         sa.Column("entities", sa.JSON(), nullable=False),
         sa.Column("evidence", sa.JSON(), nullable=False),
         sa.Column("incident_id", sa.String(length=64), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["mention_id"], ["mentions.id"], name=op.f("fk_analyses_mention_id_mentions")
-        ),
+        sa.ForeignKeyConstraint(["mention_id"], ["mentions.id"], name=op.f("fk_analyses_mention_id_mentions")),
         sa.PrimaryKeyConstraint("mention_id", name=op.f("pk_analyses")),
     )
     with op.batch_alter_table("analyses", schema=None) as batch_op:

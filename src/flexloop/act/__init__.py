@@ -1,0 +1,1 @@
+"""The act stage: reply drafts, the approval gate, executors and SLA clocks."""

@@ -1,0 +1,298 @@
+"""Language identification for short social posts, restricted to the languages a brand serves."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+SERVED = ("en", "es", "pt", "fr", "de", "it", "id", "ms", "th", "vi", "ar", "hi", "zh", "ja", "ko", "tr")
+UNDETERMINED = "und"
+# Texts longer than this are identified from their head: faster, and just as sure.
+MAX_CHARS = 300
+LOW_ACCURACY_FROM = 120
+
+_SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("th", re.compile(r"[\u0e00-\u0e7f]")),
+    ("ko", re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")),
+    ("ja", re.compile(r"[\u3040-\u30ff]")),
+    ("zh", re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")),
+    ("ar", re.compile(r"[\u0600-\u06ff\u0750-\u077f]")),
+    ("hi", re.compile(r"[\u0900-\u097f]")),
+)
+_LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
+_NOISE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|&\w+;")
+_WORD = re.compile(r"[a-z]+")
+
+# Romanised Hindi (Hinglish) function words: lingua has no model for it, and Indian posts use it a lot.
+_HINGLISH = frozenset(
+    [
+        "hai",
+        "hain",
+        "nahi",
+        "nahin",
+        "kya",
+        "bhi",
+        "mein",
+        "mai",
+        "main",
+        "ke",
+        "ki",
+        "ko",
+        "se",
+        "aur",
+        "yaar",
+        "yar",
+        "ho",
+        "tha",
+        "thi",
+        "raha",
+        "rahe",
+        "rahi",
+        "kar",
+        "karo",
+        "karna",
+        "kuch",
+        "koi",
+        "toh",
+        "tho",
+        "bhai",
+        "ji",
+        "hum",
+        "tum",
+        "aap",
+        "apna",
+        "apni",
+        "mera",
+        "meri",
+        "mere",
+        "tera",
+        "teri",
+        "bahut",
+        "bohot",
+        "sab",
+        "sabse",
+        "kaise",
+        "kyun",
+        "kyu",
+        "kab",
+        "kahan",
+        "jab",
+        "tab",
+        "ab",
+        "accha",
+        "acha",
+        "achha",
+        "bas",
+        "wala",
+        "wali",
+        "hota",
+        "hoti",
+        "hoga",
+        "gaya",
+        "gayi",
+        "diya",
+        "liya",
+        "dekh",
+        "dekho",
+        "chal",
+        "kabhi",
+        "abhi",
+        "sirf",
+        "phir",
+        "fir",
+        "pe",
+        "par",
+        "ek",
+        "yeh",
+        "ye",
+        "woh",
+        "vo",
+        "wo",
+        "h",
+        "hi",
+    ]
+)
+# Words that are common in one of Indonesian / Malay and rare in the other.
+_MALAY = frozenset(
+    [
+        "tak",
+        "nak",
+        "boleh",
+        "sahaja",
+        "kerana",
+        "wang",
+        "percuma",
+        "kereta",
+        "bila",
+        "macam",
+        "mahu",
+        "cakap",
+        "sikit",
+        "kedai",
+        "pejabat",
+        "betul",
+        "kenapa",
+        "hendak",
+        "awak",
+        "korang",
+        "dia",
+        "orang",
+        "ni",
+        "tu",
+        "lah",
+        "ke",
+        "dengan",
+        "ialah",
+        "daripada",
+        "semasa",
+        "tetapi",
+    ]
+)
+_INDONESIAN = frozenset(
+    [
+        "tidak",
+        "nggak",
+        "gak",
+        "ga",
+        "enggak",
+        "saja",
+        "aja",
+        "karena",
+        "uang",
+        "gratis",
+        "mobil",
+        "kapan",
+        "banget",
+        "sih",
+        "dong",
+        "deh",
+        "kok",
+        "gimana",
+        "bagaimana",
+        "mau",
+        "bilang",
+        "sedikit",
+        "toko",
+        "kantor",
+        "benar",
+        "kenapa",
+        "kamu",
+        "kalian",
+        "mereka",
+        "ini",
+        "itu",
+        "dengan",
+        "adalah",
+        "dari",
+        "selama",
+        "tetapi",
+        "tapi",
+        "udah",
+        "sudah",
+        "belum",
+        "bisa",
+        "pesanan",
+        "barang",
+        "kirim",
+    ]
+)
+_MALAY_ONLY = _MALAY - _INDONESIAN
+_INDONESIAN_ONLY = _INDONESIAN - _MALAY
+
+
+_cache_lock = threading.Lock()
+_DETECTORS: dict[tuple[str, ...], tuple[Any, Any]] = {}
+
+
+def _detectors(latin: tuple[str, ...]) -> tuple[Any, Any]:
+    """Precise and quick lingua detectors for a set of Latin-script languages, built once per process."""
+    with _cache_lock:
+        if latin not in _DETECTORS:
+            if len(latin) < 2:
+                _DETECTORS[latin] = (None, None)
+            else:
+                from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+                isos = [getattr(IsoCode639_1, c.upper()) for c in latin]
+                precise = LanguageDetectorBuilder.from_iso_codes_639_1(*isos).with_preloaded_language_models().build()
+                quick = LanguageDetectorBuilder.from_iso_codes_639_1(*isos).with_low_accuracy_mode().build()
+                _DETECTORS[latin] = (precise, quick)
+        return _DETECTORS[latin]
+
+
+def _lingua_code(lang: Any) -> str:
+    return str(lang.iso_code_639_1.name).lower()
+
+
+class LanguageIdentifier:
+    """Script rules first, lingua restricted to the served Latin-script languages after."""
+
+    def __init__(self, languages: Sequence[str] | None = None) -> None:
+        chosen = [lang for lang in (languages or SERVED) if lang]
+        unknown = sorted(set(chosen) - set(SERVED))
+        if unknown:
+            raise ValueError(f"unsupported languages: {', '.join(unknown)}")
+        self.languages = tuple(dict.fromkeys(chosen))
+        self._latin = [lang for lang in self.languages if lang not in {s for s, _ in _SCRIPTS}]
+        self._lock = threading.Lock()
+        self._detectors: tuple[Any, Any] | None = None
+        self._preloader: threading.Thread | None = None
+
+    def preload(self) -> None:
+        """Start loading the language models in a thread, so that loading overlaps the encoder's."""
+        if self._detectors is None and self._preloader is None:
+            self._preloader = threading.Thread(target=self._build, name="langid-preload", daemon=True)
+            self._preloader.start()
+
+    def _build(self) -> tuple[Any, Any]:
+        with self._lock:
+            if self._detectors is None:
+                self._detectors = _detectors(tuple(self._latin))
+            return self._detectors
+
+    def _by_script(self, text: str) -> str | None:
+        for lang, pattern in _SCRIPTS:
+            if lang in self.languages and pattern.search(text):
+                if lang == "zh" and "ja" in self.languages and _SCRIPTS[2][1].search(text):
+                    return "ja"
+                return lang
+        return None
+
+    def _refine(self, lang: str, text: str) -> str:
+        words = _WORD.findall(text.lower())
+        if "hi" in self.languages and words:
+            hits = sum(w in _HINGLISH for w in words)
+            if hits >= 2 and hits / len(words) >= 0.2:
+                return "hi"
+        if lang in {"id", "ms"} and {"id", "ms"} <= set(self.languages):
+            ms = sum(w in _MALAY_ONLY for w in words)
+            ind = sum(w in _INDONESIAN_ONLY for w in words)
+            return "ms" if ms > ind else "id"
+        return lang
+
+    def identify(self, texts: Sequence[str]) -> list[str]:
+        """One served language code per text ('und' when nothing readable is left)."""
+        out: list[str] = [UNDETERMINED] * len(texts)
+        short: list[tuple[int, str]] = []
+        long: list[tuple[int, str]] = []
+        for i, raw in enumerate(texts):
+            text = _NOISE.sub(" ", raw)[:MAX_CHARS]
+            script = self._by_script(text)
+            if script is not None:
+                out[i] = script
+            elif _LATIN.search(text):
+                (long if len(text) >= LOW_ACCURACY_FROM else short).append((i, text))
+        precise, quick = self._build() if (short or long) else (None, None)
+        for batch, detector in ((short, precise), (long, quick)):
+            if not batch:
+                continue
+            if detector is None:
+                found: list[Any] = [None] * len(batch)
+            else:
+                found = detector.detect_languages_in_parallel_of([t for _, t in batch])
+            for (i, text), lang in zip(batch, found, strict=True):
+                code = _lingua_code(lang) if lang is not None else (self._latin or [UNDETERMINED])[0]
+                out[i] = self._refine(code, text)
+        return out

@@ -1,0 +1,1 @@
+"""The decide stage: playbooks, the reroute optimizer, emissions and the cultural calendar."""

@@ -1,0 +1,1 @@
+"""Detection: spikes on streaming series, and NAB scoring of the spike detector."""

@@ -1,0 +1,1 @@
+"""The measure stage: KPIs computed from the event log."""

@@ -1,0 +1,106 @@
+"""Intent mapping, language id, the safety flag on the team-written set, and people's corrections."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert, select
+from typer.testing import CliRunner
+
+from flexloop.analyze.evaluation import map_label
+from flexloop.analyze.langid import SERVED, LanguageIdentifier
+from flexloop.analyze.safety import is_safety_risk
+from flexloop.cli.app import app
+from flexloop.store.db import open_engine
+from flexloop.store.tables import corrections, events, mentions
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    ("bitext", "intent"),
+    [
+        ("track_order", "order_status"), ("delivery_period", "order_status"), ("get_refund", "return_refund"),
+        ("track_refund", "return_refund"), ("check_refund_policy", "return_refund"),
+        ("cancel_order", "cancellation"), ("check_cancellation_fee", "cancellation"),
+        ("delivery_options", "delivery_options"), ("change_shipping_address", "delivery_options"),
+        ("set_up_shipping_address", "delivery_options"), ("complaint", "complaint"),
+        ("create_account", "other"), ("review", "other"), ("payment_issue", "other"), ("praise", "praise"),
+    ],
+)  # fmt: skip
+def test_bitext_intents_map_to_flexloop_intents(bitext: str, intent: str) -> None:
+    assert map_label("intent", bitext) == intent
+
+
+def test_unknown_labels_are_refused() -> None:
+    assert map_label("intent", "buy_a_boat") is None
+    assert map_label("sentiment", "track_order") is None
+
+
+def test_language_id_uses_scripts_and_the_served_set() -> None:
+    li = LanguageIdentifier()
+    texts = [
+        "พัสดุยังไม่มาเลย", "我的快递还没到", "荷物がまだ届きません", "배송이 안 왔어요", "وين طلبي؟",
+        "Where is my order? It is two weeks late", "¿Dónde está mi pedido? Lleva dos semanas de retraso",
+        "Pesanan saya belum sampai padahal sudah dua minggu", "mera order abhi tak nahi aaya yaar kya hai ye",
+    ]  # fmt: skip
+    assert li.identify(texts) == ["th", "zh", "ja", "ko", "ar", "en", "es", "id", "hi"]
+    assert set(li.identify(texts)) <= set(SERVED)
+    assert LanguageIdentifier(["en", "es"]).identify(["Pesanan saya belum sampai"])[0] in {"en", "es"}
+
+
+def test_safety_recall_on_the_team_set_is_at_least_90_percent_per_language() -> None:
+    path = resources.files("flexloop") / "data" / "training" / "safety_team.csv"
+    stats: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    false_pos = negatives = 0
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            hit = is_safety_risk(row["text"], row["lang"])
+            if row["label"] == "safety_risk":
+                stats[row["lang"]][0] += 1
+                stats[row["lang"]][1] += int(hit)
+            else:
+                negatives += 1
+                false_pos += int(hit)
+    assert set(stats) == set(SERVED)
+    for lang, (n, hits) in stats.items():
+        assert n >= 20, lang
+        assert hits / n >= 0.9, lang
+    assert false_pos / negatives <= 0.05
+
+
+def test_label_records_a_correction_and_training_can_use_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    monkeypatch.setenv("FLEXLOOP_DATABASE_URL", url)
+    eng = open_engine(url)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    with eng.begin() as conn:
+        conn.execute(insert(mentions).values(key="x:1", platform="x", native_id="1", author_handle="a",
+                                             author_followers=0, text="the parcel is three weeks late",
+                                             created_at=now, product_hints=[], metrics={}, analyzed=False))  # fmt: skip
+        mid = conn.execute(select(mentions.c.id)).scalar_one()
+    result = runner.invoke(
+        app, ["label", str(mid), "--task", "sentiment", "--label", "negative", "--by", "ana", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["mention_id"] == mid
+    with eng.connect() as conn:
+        assert conn.execute(select(corrections.c.label)).scalars().all() == ["negative"]
+        assert conn.execute(select(events.c.type)).scalars().all() == ["label_corrected"]
+    bad = runner.invoke(app, ["label", str(mid), "--task", "sentiment", "--label", "angry", "--by", "ana"])
+    assert bad.exit_code == 2
+    missing = runner.invoke(app, ["label", "999", "--task", "sentiment", "--label", "negative", "--by", "ana"])
+    assert missing.exit_code == 2
+    data = tmp_path / "t.csv"
+    data.write_text("text,label\ngreat,positive\nawful,negative\nfine ok,neutral\n", encoding="utf-8")
+    out = runner.invoke(app, ["train", "--task", "sentiment", "--data", str(data), "--out", str(tmp_path / "m"),
+                              "--include-corrections", "--json"])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    card = json.loads(out.stdout)
+    assert card["corrections"] == 1 and card["labels"]["negative"] == 2
