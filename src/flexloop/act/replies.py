@@ -68,18 +68,24 @@ def draft(a: Analysis, order_id: str | None, new_date: date | None, offers: Sequ
     return Draft(lang, text, new_date is not None and kind == "logistics", bool(offer_texts), redactions)
 
 
-def redact(text: str, partners: Sequence[str]) -> tuple[str, tuple[str, ...]]:
-    """Remove partner names, e-mail addresses and phone numbers from public text; say what was removed."""
+# Markets whose local phone formats are checked on every outgoing text.
+PHONE_REGIONS = ("US", "MX", "BR", "GB", "DE", "FR", "ES", "IT", "ID", "MY", "TH", "VN", "PH", "SG", "IN", "CN",
+                 "JP", "KR", "SA", "AE", "TR")
+
+
+def redact(text: str, partners: Sequence[str], regions: Sequence[str] = PHONE_REGIONS) -> tuple[str, tuple[str, ...]]:
+    """Remove e-mail addresses, phone numbers (in the given regions' formats) and partner names from public text."""
     found: list[str] = []
-    for name in partners:
-        pattern = re.compile(re.escape(name), re.IGNORECASE)
-        if pattern.search(text):
-            found.append(f"partner:{name}")
-            text = pattern.sub("our partner", text)
     if EMAIL.search(text):
         found.append("email")
         text = EMAIL.sub("[removed]", text)
-    for match in list(phonenumbers.PhoneNumberMatcher(text, "US")):
-        found.append("phone")
-        text = text.replace(match.raw_string, "[removed]")
-    return text, tuple(found)
+    for region in regions:
+        for match in list(phonenumbers.PhoneNumberMatcher(text, region)):
+            found.append("phone")
+            text = text.replace(match.raw_string, "[removed]")
+    for name in partners:
+        pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.IGNORECASE)
+        if pattern.search(text):
+            found.append(f"partner:{name}")
+            text = pattern.sub("our partner", text)
+    return text, tuple(dict.fromkeys(found))
