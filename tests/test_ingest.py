@@ -234,3 +234,14 @@ def test_wrong_files_are_refused_before_storing(
     with pytest.raises(BadInput, match=message):
         ingest_file(store, "mentions", f, NOW)
     assert count(store, mentions) == 0
+
+
+def test_nulls_take_defaults_and_out_of_range_values_are_quarantined(store: Engine, tmp_path: Path) -> None:
+    f = write_jsonl(tmp_path / "m.jsonl", [{**MENTION, "author_followers": None}])
+    assert ingest_file(store, "mentions", f, NOW).stored == 1
+    with store.connect() as conn:
+        assert conn.execute(select(mentions.c.author_followers)).scalar_one() == 0
+    g = write_jsonl(tmp_path / "s.jsonl", [{**SHIPMENT, "temperature_c": None}, {**SHIPMENT, "at": "2026-11-22T00:00:00Z",
+                                                                               "temperature_c": 120}])
+    s = ingest_file(store, "shipments", g, NOW)
+    assert (s.stored, s.quarantined) == (1, 1) and "temperature_c" in s.errors[0]["reason"]

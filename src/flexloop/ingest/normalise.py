@@ -20,7 +20,7 @@ def mention_row(m: MentionRow) -> dict[str, Any]:
         "author_account_created": m.author_account_created.astimezone(UTC)
         if m.author_account_created
         else None,
-        "author_followers": m.author_followers,
+        "author_followers": m.author_followers or 0,
         "text": m.text,
         "created_at": m.created_at.astimezone(UTC),
         "country": m.country,

@@ -79,7 +79,7 @@ def _row(kind: str, line: int, raw: str, data: Any) -> Parsed:
         return Parsed(line, raw, validate(kind, data))
     except ValidationError as exc:
         return Parsed(line, raw, None, explain(exc))
-    except ValueError as exc:
+    except (ValueError, TypeError) as exc:
         return Parsed(line, raw, None, f"bad value: {exc}")
 
 
@@ -94,7 +94,7 @@ def _row_json(kind: str, line: int, text: str) -> Parsed:
         if "model_type" in kinds:
             return Parsed(line, text, None, "not a JSON object")
         return Parsed(line, text, None, explain(exc))
-    except ValueError as exc:
+    except (ValueError, TypeError) as exc:
         return Parsed(line, text, None, f"bad value: {exc}")
 
 

@@ -60,7 +60,7 @@ class MentionRow(_Row):
     native_id: Annotated[str, Field(min_length=1, max_length=255)]
     author_handle: Annotated[str, Field(min_length=1, max_length=255)]
     author_account_created: Annotated[AwareDatetime | None, Opt] = None
-    author_followers: Annotated[int, Opt, Field(ge=0)] = 0
+    author_followers: Annotated[Annotated[int, Field(ge=0)] | None, Opt] = 0
     text: Annotated[str, Field(min_length=1)]
     created_at: Annotated[AwareDatetime, Field(description="post time with its UTC offset")]
     country: Annotated[Country | None, Opt] = None
@@ -98,7 +98,7 @@ class ShipmentRow(_Row):
     status: ShipmentStatus
     at: AwareDatetime
     revised_delivery: Annotated[date | None, Opt] = None
-    temperature_c: Annotated[float | None, Opt, Field(ge=-80, le=90)] = None
+    temperature_c: Annotated[Annotated[float, Field(ge=-80, le=90)] | None, Opt] = None
 
 
 class WarehouseRow(_Row):
