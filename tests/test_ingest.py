@@ -241,7 +241,7 @@ def test_nulls_take_defaults_and_out_of_range_values_are_quarantined(store: Engi
     assert ingest_file(store, "mentions", f, NOW).stored == 1
     with store.connect() as conn:
         assert conn.execute(select(mentions.c.author_followers)).scalar_one() == 0
-    g = write_jsonl(tmp_path / "s.jsonl", [{**SHIPMENT, "temperature_c": None}, {**SHIPMENT, "at": "2026-11-22T00:00:00Z",
-                                                                               "temperature_c": 120}])
+    hot = {**SHIPMENT, "at": "2026-11-22T00:00:00Z", "temperature_c": 120}
+    g = write_jsonl(tmp_path / "s.jsonl", [{**SHIPMENT, "temperature_c": None}, hot])
     s = ingest_file(store, "shipments", g, NOW)
     assert (s.stored, s.quarantined) == (1, 1) and "temperature_c" in s.errors[0]["reason"]

@@ -18,6 +18,8 @@ from flexloop.analyze.training import Head, load_head
 from flexloop.domain.vocab import Intent, IssueType, Sentiment
 
 HEADS = ("sentiment", "complaint", "issue", "intent")
+# Issue types that are problems a customer complains about.
+PROBLEM_ISSUES = frozenset(IssueType) - {IssueType.PRODUCT_QUESTION, IssueType.PRAISE, IssueType.OTHER}
 BATCH = 512
 WARM_UP = ("Where is my order?", "¿Dónde está mi pedido?", "Onde está meu pedido?", "Où est ma commande ?",
            "Wo ist meine Bestellung?", "Dov'è il mio ordine?", "Pesanan saya di mana?", "Barang saya tak sampai",
@@ -27,6 +29,19 @@ WARM_UP = ("Where is my order?", "¿Dónde está mi pedido?", "Onde está meu pe
 def shipped_model_dir(task: str) -> Path:
     """Where the package keeps the default model of a task."""
     return Path(str(resources.files("flexloop") / "data" / "models" / task))
+
+
+def _complaint_ensemble(proba: Mapping[str, F32], labels: Mapping[str, tuple[str, ...]]) -> F32:
+    """Complaint probability: the complaint head, or a negative post about a problem issue (soft OR)."""
+    issue = [labels["issue"].index(i.value) for i in PROBLEM_ISSUES if i.value in labels["issue"]]
+    p_problem = proba["issue"][:, issue].sum(axis=1)
+    p_negative = proba["sentiment"][:, labels["sentiment"].index("negative")]
+    col = labels["complaint"].index("complaint")
+    p = np.maximum(proba["complaint"][:, col], p_problem * p_negative)
+    out = np.zeros_like(proba["complaint"])
+    out[:, col] = p
+    out[:, 1 - col] = 1.0 - p
+    return out
 
 
 @functools.cache
@@ -88,6 +103,8 @@ class ModelReader:
             t: np.vstack(p) if p else np.zeros((0, len(self.heads[t].labels)), np.float32) for t, p in parts.items()
         }
         labels = {t: h.labels for t, h in self.heads.items()}
+        if {"complaint", "issue", "sentiment"} <= set(proba):
+            proba["complaint"] = _complaint_ensemble(proba, labels)
         safety = [is_safety_risk(t, lang) for t, lang in zip(texts, langs, strict=True)]
         return Reading(langs, proba, labels, safety)
 

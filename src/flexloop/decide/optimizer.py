@@ -8,7 +8,13 @@ The model, solved with HiGHS (``scipy.optimize.milp``) to a relative gap of at m
 * coverage comes first (lexicographic: an unassigned order outweighs any cost), then the least
   cost_per_order + lateness_penalty_per_day x days late + carbon_price_per_kg x kg CO2e.
 
-How the integer program is built and why it is exact: ``optimizer_model``.
+How the integer program is built and why it is exact: ``optimizer_model`` (aggregation) and
+``optimizer_flow`` (the flow form HiGHS solves, with integers only where stock rows need them).
+
+Orders left unassigned carry the reason that binds: ``no_lane`` (no option serves the country),
+``no_stock`` (no option with stock for it left), ``no_capacity`` (lanes and stock exist but the
+capacity went to other orders), or ``time_limit`` (the time limit ran out before HiGHS found any
+plan for the independent part the order belongs to; status is then ``time_limit``).
 """
 
 from __future__ import annotations
@@ -91,6 +97,8 @@ class RerouteResult:
 
     `objective` is cost + lateness penalty + carbon price of the assignments (coverage is maximised
     before it, so unassigned orders carry no finite price); `gap` is HiGHS's relative gap on it;
+    `unassigned` maps order id to reason (see the module docstring; ``time_limit`` when the time
+    ran out before any plan for the order's part was found);
     `cost` of an assignment and `total_cost` are the options' cost_per_order only.
     """
 

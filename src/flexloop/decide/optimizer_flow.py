@@ -30,8 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
-from scipy.sparse import coo_array, csr_array, hstack, vstack
-CAP_K = True
+from scipy.sparse import coo_array, csr_array, hstack
 
 from flexloop.decide.optimizer_model import OPTIMAL_GAP, Ints, Model, SolveStatus, components, max_coverage
 
@@ -248,9 +247,6 @@ def _solve_part(m: Model, time_limit_s: float) -> tuple[Ints | None, SolveStatus
     best = max_coverage(m, time_limit_s)
     f = flow_model(m)
     n_u = len(f.u_class)
-    if best is not None and CAP_K:  # no plan covers more than K: a valid row that tightens the LP bound
-        cover = csr_array((np.ones(len(f.ub) - n_u), (np.zeros(len(f.ub) - n_u, dtype=np.int64), np.arange(n_u, len(f.ub)))), shape=(1, len(f.ub)))
-        f = Flow(**{**f.__dict__, "rows": vstack([f.rows, cover]).tocsr(), "row_lb": np.append(f.row_lb, -np.inf), "row_ub": np.append(f.row_ub, float(best))})
     ceiling = 2.0 * float(np.dot(m.groups.n, _group_max(m))) + 1.0
     reward = min(REWARD_FACTOR * float(m.pair_cost.max()) + 1.0, ceiling)
     target = best if best is not None else int(m.groups.n.sum())
@@ -261,6 +257,8 @@ def _solve_part(m: Model, time_limit_s: float) -> tuple[Ints | None, SolveStatus
             return None, "time_limit", math.inf
         # the integer columns fixed, the rest is a network flow: its LP optimum is an integral vertex
         y = _network(f, cost[:-1], np.rint(res.x[:-1]))
+        if y is None and np.abs(res.x - np.rint(res.x)).max() <= 1e-6:
+            y = np.rint(res.x[:-1]).astype(np.int64)  # HiGHS's own plan, already integral
         if y is None:
             return None, "time_limit", math.inf
         mip_gap = getattr(res, "mip_gap", None)  # None when no column is integer: then an LP, solved exactly

@@ -1,8 +1,9 @@
 """The reroute optimizer's integer program: interchangeable orders aggregated, solved with HiGHS.
 
-Orders that share SKU, quantity, country, promised date and weight are interchangeable: same
-options, same costs, same use of stock and capacity. Their variables are integer counts per
-(group, option). Groups whose SKU can never run short in any pool they can reach ("free" groups:
+Countries that exactly the same options serve are one country to the model (the first, sorted).
+Orders that share SKU, quantity, country, promised date and weight (when carbon has a price) are
+interchangeable: same options, same costs, same use of stock and capacity. Their variables are
+integer counts per (group, option). Groups whose SKU can never run short in any pool they can reach ("free" groups:
 no stock row can bind and no pair is bounded by stock) are merged further by country, promised date
 (and weight when carbon has a price), since then SKU and quantity no longer enter any constraint.
 A plan of counts splits back into orders in any way, so an optimum of the aggregated model is an

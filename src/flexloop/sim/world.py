@@ -75,7 +75,8 @@ class World:
             self.next_order += 1
             rows.append(order_row(OrderRow(
                 id=o.id, customer_handle=o.customer, sku=flow.sku, qty=1, country=o.country,
-                warehouse=flow.warehouse, carrier=flow.carrier, lane=flow.lanes[o.country], status=OrderStatus.PROCESSING,
+                warehouse=flow.warehouse, carrier=flow.carrier, lane=flow.lanes[o.country],
+                status=OrderStatus.PROCESSING,
                 created_at=o.created_at, promised_by=(o.created_at + timedelta(days=flow.promised_days)).date(),
                 value=flow.value, currency=flow.currency)))
             self.pending_ship.append((o.created_at + timedelta(hours=flow.ship_after_hours), o.id))
