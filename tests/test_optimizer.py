@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import random
 from datetime import date, timedelta
 from types import SimpleNamespace
@@ -132,8 +133,17 @@ def _check_limits(res: RerouteResult, orders: list[RerouteOrder], options: list[
     assert len(res.assignments) + len(res.unassigned) == len(orders)
 
 
+@pytest.fixture(params=["flow", "pairs"])
+def form(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Solve through the flow form or the pair form, whichever is smaller being the default."""
+    from flexloop.decide import optimizer_flow
+
+    monkeypatch.setattr(optimizer_flow, "FLOW_MAX_SIZE", math.inf if request.param == "flow" else 0.0)
+    return str(request.param)
+
+
 @pytest.mark.parametrize("seed", range(40))
-def test_matches_brute_force(seed: int) -> None:
+def test_matches_brute_force(seed: int, form: str) -> None:
     rng = random.Random(seed)
     orders, options = _random_instance(rng)
     carbon = rng.choice([0.0, 0.05])
@@ -146,7 +156,7 @@ def test_matches_brute_force(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", range(30))
-def test_shared_lanes_and_stock_match_brute_force(seed: int) -> None:
+def test_shared_lanes_and_stock_match_brute_force(seed: int, form: str) -> None:
     rng = random.Random(1000 + seed)
     orders, options = _shared_lane_instance(rng)
     carbon = rng.choice([0.0, 0.05])
@@ -265,7 +275,7 @@ def _per_order_model(orders: list[RerouteOrder], options: list[RerouteOption]) -
 
 
 @pytest.mark.parametrize(("n", "k", "seed"), [(160, 5, 3), (240, 6, 11)])
-def test_aggregated_model_matches_the_per_order_model(n: int, k: int, seed: int) -> None:
+def test_aggregated_model_matches_the_per_order_model(n: int, k: int, seed: int, form: str) -> None:
     inst = make_instance(n, k, seed=seed)
     res = solve_reroute(inst.orders, inst.options, inst.today)
     covered, cost = _per_order_model(inst.orders, inst.options)

@@ -13,8 +13,10 @@ from flexloop.analyze.flow import analyze_pending
 from flexloop.analyze.text import TextReader
 from flexloop.connectors.fakes import FakeOrderSystem, FakePlatform
 from flexloop.connectors.protocols import OrderSystem, Platform
+from flexloop.decide.advisory_flow import issue_advisories
 from flexloop.decide.flow import decide
 from flexloop.detect.flow import detect
+from flexloop.detect.warning_flow import evaluate_warnings
 from flexloop.domain.records import Event
 from flexloop.measure.flow import record_conversions
 
@@ -29,6 +31,8 @@ class Runtime:
     oms: OrderSystem = field(default_factory=FakeOrderSystem)
     platform: Platform = field(default_factory=FakePlatform)
     dry_run: bool = False
+    countries: Sequence[str] = ()
+    days_ahead: int = 14
 
 
 def run_batch(engine: Engine, rt: Runtime, now: datetime) -> list[Event]:
@@ -36,6 +40,8 @@ def run_batch(engine: Engine, rt: Runtime, now: datetime) -> list[Event]:
     with engine.begin() as conn:
         fresh, relabelled = analyze_pending(conn, rt.reader, rt.aliases, now)
         events = detect(conn, fresh, relabelled, now)
+        events += evaluate_warnings(conn, now)
+        events += issue_advisories(conn, rt.countries, now, rt.days_ahead)
         planned = decide(conn, events, now)
         events += planned + stop_crisis_clocks(conn, planned)
         events += draft_replies(conn, fresh, rt.partners) + void_clocks(conn, relabelled)

@@ -46,4 +46,17 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:
-    app()
+    """Run the CLI; an unexpected error is one line on stderr (details with FLEXLOOP_LOG_LEVEL=DEBUG), exit 1."""
+    import logging
+    import sys
+
+    try:
+        app()
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+        logging.getLogger("flexloop").debug("unexpected error", exc_info=True)
+        if settings().log_level.upper() == "DEBUG":
+            import traceback
+
+            traceback.print_exc()
+        sys.stderr.write(f"error: unexpected {type(exc).__name__}: {exc} (rerun with FLEXLOOP_LOG_LEVEL=DEBUG)\n")
+        sys.exit(1)

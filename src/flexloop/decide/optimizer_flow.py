@@ -32,7 +32,16 @@ from numpy.typing import NDArray
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import coo_array, csr_array, hstack
 
-from flexloop.decide.optimizer_model import OPTIMAL_GAP, Ints, Model, SolveStatus, components, max_coverage
+from flexloop.decide.optimizer_model import (
+    OPTIMAL_GAP,
+    Ints,
+    Model,
+    SolveStatus,
+    _stock_keys,
+    _stock_load,
+    components,
+    max_coverage,
+)
 
 REWARD_FACTOR = 2.0  # first reward per covered order, in units of the dearest assignment; only steers speed
 HIGHS_OPTIONS = {"presolve": False}  # the parts are small and tight: HiGHS's presolve costs more than it saves
@@ -40,6 +49,7 @@ HIGHS_OPTIONS = {"presolve": False}  # the parts are small and tight: HiGHS's pr
 # the root anyway, and this keeps it from settling for the first plan within 1e-4, so the reported optimum
 # depends less on which incumbent it happened to find first.
 SEARCH_GAP = 3e-5
+FLOW_MAX_SIZE = 1.0  # solve the flow form when it has fewer columns than this times the pairs, else the pairs
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,7 @@ class Flow:
     row_lb: NDArray[np.float64]
     row_ub: NDArray[np.float64]
     group_class: Ints
+    pairs: bool = False  # the columns are the (group, option) pairs themselves (see pair_model)
 
 
 def _unique_rows(*cols: Ints) -> tuple[Ints, Ints]:
@@ -156,6 +167,37 @@ def flow_model(m: Model) -> Flow:
     )
 
 
+def pair_model(m: Model) -> Flow:
+    """The part over its (group, option) pairs, integer only where a stock row holds the pair.
+
+    Used where cost classes barely merge groups (carbon priced per parcel weight), so the flow form
+    would be larger. The same argument holds: with the pairs in stock rows fixed, group and capacity
+    rows form a bipartite transportation problem, whose LP has an integral optimum.
+    """
+    g, pc, po = m.groups, m.pair_group, m.pair_option
+    lim, key, uniq = _stock_keys(g, pc, po, m.pool_of)
+    limit = np.array([float(m.stock.get(k, 0)) for k in uniq], dtype=np.float64)
+    binding = _stock_load(g, pc, po, m.pair_ub, m.pool_of) > limit + 1e-9
+    integer = np.zeros(len(pc), dtype=bool)
+    integer[np.flatnonzero(lim)[binding[key]]] = True
+    none = np.zeros(0, dtype=np.int64)
+    n_rows = m.rows.shape[0]
+    return Flow(
+        none,
+        none,
+        pc,
+        po,
+        m.pair_cost,
+        m.pair_ub.astype(np.float64),
+        integer,
+        m.rows,
+        np.full(n_rows, -np.inf),
+        m.row_ub,
+        none,
+        pairs=True,
+    )
+
+
 def _run(f: Flow, cost: NDArray[np.float64], limit: float) -> Any:
     """One HiGHS run; a last column fixed at 1 carries the constant, so the gap is on the true objective."""
     a = hstack([f.rows, csr_array((f.rows.shape[0], 1))]).tocsr()
@@ -164,7 +206,11 @@ def _run(f: Flow, cost: NDArray[np.float64], limit: float) -> Any:
         integrality=np.append(f.integer, False).astype(np.int64),
         bounds=Bounds(np.append(np.zeros(len(f.ub)), 1.0), np.append(f.ub, 1.0)),
         constraints=[LinearConstraint(a, f.row_lb, f.row_ub)] if a.shape[0] else [],
-        options={"time_limit": max(limit, 0.05), "mip_rel_gap": SEARCH_GAP, **HIGHS_OPTIONS},
+        options={
+            "time_limit": max(limit, 0.05),
+            "mip_rel_gap": OPTIMAL_GAP if f.pairs else SEARCH_GAP,
+            **HIGHS_OPTIONS,
+        },
     )
 
 
@@ -246,6 +292,8 @@ def _solve_part(m: Model, time_limit_s: float) -> tuple[Ints | None, SolveStatus
         return np.zeros(0, dtype=np.int64), "optimal", 0.0
     best = max_coverage(m, time_limit_s)
     f = flow_model(m)
+    if len(f.ub) >= FLOW_MAX_SIZE * len(m.pair_group):
+        f = pair_model(m)
     n_u = len(f.u_class)
     ceiling = 2.0 * float(np.dot(m.groups.n, _group_max(m))) + 1.0
     reward = min(REWARD_FACTOR * float(m.pair_cost.max()) + 1.0, ceiling)
@@ -268,7 +316,7 @@ def _solve_part(m: Model, time_limit_s: float) -> tuple[Ints | None, SolveStatus
             reward = min(reward * 10.0, ceiling)
             continue
         break
-    x = _split(m, f, y)
+    x = y if f.pairs else _split(m, f, y)
     proven = res.status == 0 and not short and best is not None and gap <= OPTIMAL_GAP
     return x, "optimal" if proven else "feasible", 0.0 if gap < 1e-12 else gap
 

@@ -64,7 +64,8 @@ def run_drill(name: str, seed: int = 1, database_url: str | None = None, reader:
 def _run(engine: Engine, sc: Scenario, seed: int, reader: TextReader,
          on_tick: Callable[[int, int], None] | None) -> dict[str, Any]:
     world = World(sc, seed)
-    rt = Runtime(reader=reader, aliases=sc.brand.product_aliases(), partners=sc.brand.partners)
+    rt = Runtime(reader=reader, aliases=sc.brand.product_aliases(), partners=sc.brand.partners,
+                 countries=[c.code for c in sc.brand.countries])
     with engine.begin() as conn:
         world.setup(conn)
     step = timedelta(minutes=sc.tick_minutes)

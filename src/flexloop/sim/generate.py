@@ -37,6 +37,15 @@ def _ramp_times(rng: np.random.Generator, n: int, start: float, end: float, ramp
     return start + x * (end - start)
 
 
+def _growth_times(rng: np.random.Generator, n: int, start: float, end: float, per_week: float) -> np.ndarray:
+    """n times on [start, end] (days) whose rate grows by `per_week` a week, exponentially (inverse CDF)."""
+    u = np.sort(rng.random(n))
+    k = math.log1p(per_week) / 7.0
+    if abs(k) < 1e-12:
+        return start + u * (end - start)
+    return start + np.log1p(u * np.expm1(k * (end - start))) / k
+
+
 def _pick(rng: np.random.Generator, weights: dict[str, float]) -> str:
     keys = sorted(weights)
     p = np.array([weights[k] for k in keys], dtype=float)
@@ -50,6 +59,8 @@ def stream_slots(sc: Scenario, idx: int, s: Stream, rng: np.random.Generator) ->
         per = [s.count // s.bursts + (1 if i < s.count % s.bursts else 0) for i in range(s.bursts)]
         days = [(c + rng.random() * 3 / 1440, b) for b, (c, k) in enumerate(zip(centres, per, strict=True))
                 for _ in range(k)]
+    elif s.growth_per_week is not None:
+        days = [(float(d), -1) for d in _growth_times(rng, s.count, s.start_day, s.end_day, s.growth_per_week)]
     else:
         days = [(float(d), -1) for d in _ramp_times(rng, s.count, s.start_day, s.end_day, s.ramp)]
     out = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -56,6 +57,7 @@ def report(engine: Engine, sc: Scenario, world: World) -> dict[str, Any]:
     published = Counter(e.payload["lang"] for e in events
                         if e.type == EventType.REPLY_PUBLISHED and e.payload.get("status") == "published")
     k = kpis(events)
+    warnings = sorted((e for e in events if e.type == EventType.WARNING_FIRED), key=lambda e: e.at)
     return {
         "scenario": sc.name,
         "alert": {"at_complaints": at_complaints, "at": alert.at.isoformat() if alert else None},
@@ -75,6 +77,12 @@ def report(engine: Engine, sc: Scenario, world: World) -> dict[str, Any]:
         "kpis": {key: k[key] for key in ("alert_to_first_action_s", "coverage_pct", "sla_met_pct", "sla_met",
                                           "sla_breached", "complaint_to_positive_pct")},
         "mentions": len(rows),
+        "warnings": [{"at": w.at.isoformat(), "rule": w.payload["warning"]["rule"],
+                      "country": w.payload["warning"]["country"]} for w in warnings],
+        "first_warning_day": round((warnings[0].at - sc.start) / timedelta(days=1), 2) if warnings else None,
         "plans": [{"playbook": p.payload["playbook"], "at": p.at.isoformat(), "scope": p.payload["scope"],
                    "covered_orders": p.payload["covered_orders"], "money": p.payload["money"]} for p in plans],
+        "advisories": [{"at": e.at.isoformat(), **{k: e.payload["advisory"][k] for k in
+                                                   ("name", "starts_in_days", "countries", "open_orders")}}
+                       for e in events if e.type == EventType.ADVISORY_ISSUED],
     }

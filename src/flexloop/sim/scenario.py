@@ -42,11 +42,12 @@ class Stream(BaseModel):
     """Posts of one truth class: how many, when, from whom, in which languages."""
 
     model_config = ConfigDict(extra="forbid")
-    truth: Literal["logistics", "product_question", "fake", "other"]
+    truth: Literal["logistics", "product_question", "fake", "other", "melting", "melting_complaint"]
     count: int = Field(ge=0)
     start_day: float
     end_day: float
     ramp: float = Field(default=1.0, description="rate at the end / rate at the start (>1: building up)")
+    growth_per_week: float | None = Field(default=None, description="exponential growth instead of the ramp")
     countries: dict[str, float]
     languages: dict[str, dict[str, float]]
     order_id_share: float = 0.5
@@ -54,6 +55,31 @@ class Stream(BaseModel):
     authors: Literal["delayed_customers", "customers", "prospects", "fresh_accounts"] = "customers"
     platform: str = "tiktok"
     complaint: bool = True
+
+
+class Tracking(BaseModel):
+    """Carrier scans after pick-up (hours) and the delivery scan; without it parcels only get picked up."""
+
+    model_config = ConfigDict(extra="forbid")
+    scan_hours: list[float] = Field(default_factory=list)
+    deliver_after_hours: float | None = None
+
+
+class Weather(BaseModel):
+    """Transit temperature on scans: lane normal + a linear ramp to `ramp_c` over `ramp_days` + noise."""
+
+    model_config = ConfigDict(extra="forbid")
+    normals_c: dict[str, float]
+    ramp_c: float = 0.0
+    ramp_from_day: float = 0.0
+    ramp_days: float = Field(default=1.0, gt=0)
+    noise_c: float = Field(default=1.0, ge=0)
+
+    def expected(self, lane: str, day: float) -> float | None:
+        if lane not in self.normals_c:
+            return None
+        share = min(max((day - self.ramp_from_day) / self.ramp_days, 0.0), 1.0)
+        return self.normals_c[lane] + self.ramp_c * share
 
 
 class Operator(BaseModel):
@@ -90,6 +116,8 @@ class Scenario(BaseModel):
     network: Network
     orders: OrderFlow
     disruption: Disruption | None = None
+    tracking: Tracking | None = None
+    weather: Weather | None = None
     streams: list[Stream]
     operator: Operator = Field(default_factory=Operator)
     follow_up: FollowUp = Field(default_factory=FollowUp)

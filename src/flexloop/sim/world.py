@@ -51,6 +51,7 @@ class World:
         self.disrupted = False
         self._seq = 0
         self.langs: dict[str, str] = {}
+        self.weather_rng = np.random.default_rng(seed + 31)  # its own stream: weather never shifts the posts
 
     def setup(self, conn: Connection) -> None:
         store_network(conn, [network_row(w) for w in self.sc.network.warehouses]
@@ -93,9 +94,16 @@ class World:
         rows = conn.execute(select(orders_table).where(orders_table.c.id.in_(list(when)),
                                                        orders_table.c.status == "processing")).mappings().all()
         events = []
+        track = self.sc.tracking
         for r in rows:
             at = when[r["id"]]
-            events.append(self._shipment(r, ShipmentStatus.PICKED_UP, at))
+            events.append(self._shipment(r, ShipmentStatus.PICKED_UP, at, temp=self._temperature(r["lane"], at)))
+            if track is not None:
+                for h in track.scan_hours:
+                    self._schedule(at + timedelta(hours=h), {"kind": "scan", "order": dict(r), "status": "in_transit"})
+                if track.deliver_after_hours is not None:
+                    self._schedule(at + timedelta(hours=track.deliver_after_hours),
+                                   {"kind": "scan", "order": dict(r), "status": "delivered"})
             if self._is_disrupted(r["carrier"], r["lane"], at):
                 self._schedule(at + timedelta(hours=self.sc.disruption.notice_after_hours),  # type: ignore[union-attr]
                                {"kind": "delay", "order": dict(r)})
@@ -107,9 +115,19 @@ class World:
         d = self.sc.disruption
         return d is not None and carrier == d.carrier and lane == d.lane and at >= self.sc.at(d.from_day)
 
-    def _shipment(self, r: Any, status: ShipmentStatus, at: datetime, revised: Any = None) -> dict[str, Any]:
+    def _shipment(self, r: Any, status: ShipmentStatus, at: datetime, revised: Any = None,
+                  temp: float | None = None) -> dict[str, Any]:
         return shipment_row(ShipmentRow(tracking_number=f"TRK{r['id'][3:]}", order_id=r["id"], carrier=r["carrier"],
-                                        lane=r["lane"], status=status, at=at, revised_delivery=revised))
+                                        lane=r["lane"], status=status, at=at, revised_delivery=revised,
+                                        temperature_c=temp))
+
+    def _temperature(self, lane: str, at: datetime) -> float | None:
+        """The transit temperature a scan reports, where the scenario has weather on that lane."""
+        w = self.sc.weather
+        mean = None if w is None else w.expected(lane, (at - self.sc.start) / timedelta(days=1))
+        if w is None or mean is None:
+            return None
+        return round(mean + w.noise_c * float(self.weather_rng.standard_normal()), 2)
 
     def _disrupt(self, conn: Connection, until: datetime) -> None:
         d = self.sc.disruption
@@ -128,14 +146,19 @@ class World:
         ships, posts = [], []
         while self.scheduled and self.scheduled[0][0] <= until:
             at, _, item = heapq.heappop(self.scheduled)
-            if item["kind"] == "delay":
+            if item["kind"] == "scan":
+                r = item["order"]
+                temp = self._temperature(r["lane"], at)
+                ships.append(self._shipment(r, ShipmentStatus(item["status"]), at, temp=temp))
+            elif item["kind"] == "delay":
                 r = item["order"]
                 revised = r["promised_by"] + timedelta(days=self.sc.disruption.extra_days)  # type: ignore[union-attr]
                 ships.append(self._shipment(r, ShipmentStatus.DELAYED, at, revised))
                 self.delayed_customers.append((r["customer_handle"], r["id"]))
             else:
                 posts.append(item["row"])
-        store_shipments(conn, ships)
+        if ships:
+            store_shipments(conn, ships)
         if posts:
             store_mentions(conn, posts)
 

@@ -27,6 +27,9 @@ def insert_new(conn: Connection, table: Table, key: str, rows: list[dict[str, An
     unique: dict[str, dict[str, Any]] = {}
     for row in rows:
         unique.setdefault(row[key], row)
+    if conn.dialect.name == "sqlite":  # one statement: the unique key ignores what is already stored
+        stored = bulk_insert(conn, table, list(unique.values()), or_ignore=True)
+        return stored, len(rows) - stored
     seen = _existing(conn, table, key, list(unique))
     fresh = [row for k, row in unique.items() if k not in seen]
     if fresh:
@@ -51,18 +54,17 @@ def _sqlite_encoder(col_type: object) -> Callable[[Any], Any] | None:
     return None
 
 
-def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert many rows; on SQLite through one prepared executemany (the ingest hot path)."""
+def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]], or_ignore: bool = False) -> int:
+    """Insert many rows (on SQLite through one prepared executemany, the ingest hot path); returns rows stored."""
     if conn.dialect.name != "sqlite":
         conn.execute(table.insert(), rows)
-        return
+        return len(rows)
     cols = [c for c in table.columns if c.name in rows[0]]
-    sql = (
-        f"INSERT INTO {table.name} ({', '.join(c.name for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
-    )
+    verb = "INSERT OR IGNORE" if or_ignore else "INSERT"
+    sql = f"{verb} INTO {table.name} ({', '.join(c.name for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
     plan = [(c.name, _sqlite_encoder(c.type)) for c in cols]
     params = [tuple(row[n] if f is None or row[n] is None else f(row[n]) for n, f in plan) for row in rows]
-    conn.exec_driver_sql(sql, params)
+    return int(conn.exec_driver_sql(sql, params).rowcount)
 
 
 def upsert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> tuple[int, int]:
