@@ -18,6 +18,7 @@ from flexloop.domain.vocab import LOGISTICS_ISSUES, IssueType
 
 FALLBACK = "en"
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 @functools.cache
@@ -79,7 +80,8 @@ def redact(text: str, partners: Sequence[str], regions: Sequence[str] = PHONE_RE
     if EMAIL.search(text):
         found.append("email")
         text = EMAIL.sub("[removed]", text)
-    for region in regions:
+    digits = sum(c.isdigit() for c in ISO_DATE.sub("", text))
+    for region in regions if digits >= 6 else ():  # no number that short is a phone number anywhere
         for match in list(phonenumbers.PhoneNumberMatcher(text, region)):
             found.append("phone")
             text = text.replace(match.raw_string, "[removed]")

@@ -43,7 +43,8 @@ def _growth_times(rng: np.random.Generator, n: int, start: float, end: float, pe
     k = math.log1p(per_week) / 7.0
     if abs(k) < 1e-12:
         return start + u * (end - start)
-    return start + np.log1p(u * np.expm1(k * (end - start))) / k
+    out: np.ndarray = start + np.log1p(u * np.expm1(k * (end - start))) / k
+    return out
 
 
 def _pick(rng: np.random.Generator, weights: dict[str, float]) -> str:

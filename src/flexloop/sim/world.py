@@ -18,7 +18,7 @@ from flexloop.ingest.normalise import mention_row, network_row, order_row, shipm
 from flexloop.ingest.schemas import MentionRow, OrderRow, ShipmentRow
 from flexloop.sim.generate import NewOrder, Slot, lognormal_followers, noisy, orders, slots
 from flexloop.sim.scenario import Scenario, texts
-from flexloop.store.ingest_repo import store_mentions, store_network, store_orders, store_shipments
+from flexloop.store.ingest_repo import bulk_insert, store_mentions, store_network, store_shipments
 from flexloop.store.tables import orders as orders_table
 
 LONG_AGO = datetime(2021, 1, 1, tzinfo=UTC)
@@ -82,7 +82,7 @@ class World:
                 value=flow.value, currency=flow.currency)))
             self.pending_ship.append((o.created_at + timedelta(hours=flow.ship_after_hours), o.id))
         if rows:
-            store_orders(conn, rows)
+            bulk_insert(conn, orders_table, rows)  # always new orders: no need for the upsert's lookups
 
     def _ship(self, conn: Connection, until: datetime) -> None:
         due = []
@@ -109,7 +109,8 @@ class World:
                                {"kind": "delay", "order": dict(r)})
         shipped = [r["id"] for r in rows]
         conn.execute(update(orders_table).where(orders_table.c.id.in_(shipped)).values(status="shipped"))
-        store_shipments(conn, events)
+        if events:
+            store_shipments(conn, events)
 
     def _is_disrupted(self, carrier: str, lane: str, at: datetime) -> bool:
         d = self.sc.disruption
