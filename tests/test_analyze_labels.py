@@ -104,3 +104,16 @@ def test_label_records_a_correction_and_training_can_use_it(tmp_path: Path, monk
     assert out.exit_code == 0, out.output
     card = json.loads(out.stdout)
     assert card["corrections"] == 1 and card["labels"]["negative"] == 2
+
+
+def test_model_reader_reads_posts_deterministically() -> None:
+    from flexloop.analyze.model_reader import ModelReader
+    from flexloop.analyze.text import TextLabels
+
+    reader = ModelReader(["en", "es", "zh", "nl"])
+    posts = ["The charger overheated and burned my hand", "¿Tienen talla M?", "我的快递两个星期还没到"]
+    first, second = reader.read(posts), reader.read(posts)
+    assert first == second and all(isinstance(x, TextLabels) for x in first)
+    assert first[0].safety_risk and first[0].issue_type == "safety_risk" and first[0].complaint
+    assert [x.lang for x in first] == ["en", "es", "zh"]
+    assert 0.0 <= first[1].sentiment_confidence <= 1.0

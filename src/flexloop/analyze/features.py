@@ -40,7 +40,10 @@ def normalise(text: str) -> str:
 
 
 def clip(text: str) -> str:
-    """Keep the head and tail of a long post so encoding cost stays bounded."""
+    """Keep the head and tail of a long post (bounded encoding cost); shouted posts are lower-cased."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.6 * len(letters):
+        text = text.lower()
     if len(text) <= HEAD_CHARS + TAIL_CHARS:
         return text
     return text[:HEAD_CHARS] + " … " + text[-TAIL_CHARS:]

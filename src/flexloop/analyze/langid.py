@@ -230,10 +230,9 @@ class LanguageIdentifier:
     """Script rules first, lingua restricted to the served Latin-script languages after."""
 
     def __init__(self, languages: Sequence[str] | None = None) -> None:
-        chosen = [lang for lang in (languages or SERVED) if lang]
-        unknown = sorted(set(chosen) - set(SERVED))
-        if unknown:
-            raise ValueError(f"unsupported languages: {', '.join(unknown)}")
+        codes = [lang.strip().lower().replace("_", "-").split("-")[0] for lang in (languages or ()) if lang]
+        chosen = [lang for lang in codes if lang in SERVED] or list(SERVED)
+        self.unsupported = tuple(sorted(set(codes) - set(SERVED)))
         self.languages = tuple(dict.fromkeys(chosen))
         self._latin = [lang for lang in self.languages if lang not in {s for s, _ in _SCRIPTS}]
         self._lock = threading.Lock()

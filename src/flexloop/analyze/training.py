@@ -31,7 +31,7 @@ class Recipe:
 
 
 RECIPES: dict[str, Recipe] = {
-    "sentiment": Recipe(c=1.0, emb_scale=3.0, balance_files=0.0),
+    "sentiment": Recipe(c=1.0, emb_scale=3.0, balance_files=0.5),
     "complaint": Recipe(c=2.0, emb_scale=3.0, balance_files=0.5),
     "issue": Recipe(c=4.0, emb_scale=3.0, balance_files=0.5),
     "intent": Recipe(c=4.0, emb_scale=3.0, balance_files=0.5),

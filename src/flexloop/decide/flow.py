@@ -57,7 +57,7 @@ def build_plan(conn: Connection, pb: Playbook, payload: dict[str, Any], at: date
     rr = pb.then.reroute
     countries = list(inc.get("countries") or payload.get("countries") or [])
     product = str(inc.get("product") or payload.get("product") or "unknown")
-    lanes = delayed_lanes(conn, countries, at)
+    lanes = delayed_lanes(conn, countries, at) or list(payload.get("advisory", {}).get("lanes", []))
     affected = _affected(conn, product, countries, lanes, at, rr.scope if rr else "all_unshipped")
     body["scope"] = {"product": product, "countries": countries, "lanes": lanes, "affected_orders": len(affected)}
     reroute_cost = 0.0
