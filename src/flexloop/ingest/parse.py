@@ -11,7 +11,7 @@ from typing import Any, TextIO
 from pydantic import BaseModel, ValidationError
 
 from flexloop.errors import BadInput
-from flexloop.ingest.schemas import KINDS, REQUIRED, NetworkRow
+from flexloop.ingest.schemas import JSON_KINDS, KINDS, REQUIRED, NetworkRow
 
 csv.field_size_limit(10_000_000)
 
@@ -86,7 +86,7 @@ def _row(kind: str, line: int, raw: str, data: Any) -> Parsed:
 def _row_json(kind: str, line: int, text: str) -> Parsed:
     """Validate a JSON line straight from text (the fast path after the first row)."""
     try:
-        return Parsed(line, text, KINDS[kind].model_validate_json(text))
+        return Parsed(line, text, JSON_KINDS[kind].model_validate_json(text))
     except ValidationError as exc:
         kinds = {e["type"] for e in exc.errors()}
         if "json_invalid" in kinds:
