@@ -6,7 +6,7 @@ set -euo pipefail
 D="${1:-../shared/data}"
 FLEXLOOP="${FLEXLOOP:-flexloop}"
 PY="${PYTHON:-python}"
-M=src/flexloop/data/models
+M="${MODELS_DIR:-src/flexloop/data/models}"
 T=src/flexloop/data/training
 W="$(mktemp -d)"
 trap 'rm -rf "$W"' EXIT

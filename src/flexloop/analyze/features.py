@@ -96,9 +96,9 @@ def _key(text: str) -> bytes:
 
 
 def embed_cached(texts: Sequence[str], cache_dir: str | None) -> F32:
-    """Embeddings through an on-disk cache (training and evaluation runs only; never in the package)."""
+    """Float16-rounded embeddings (the same with or without the on-disk cache), for training runs."""
     if not cache_dir:
-        return embed(texts)
+        return embed(texts).astype(np.float16).astype(np.float32)
     from pathlib import Path
 
     root = Path(cache_dir)
@@ -115,5 +115,5 @@ def embed_cached(texts: Sequence[str], cache_dir: str | None) -> F32:
         name = root / f"shard-{len(list(root.glob('shard-*.npz'))):05d}.npz"
         kk = np.frombuffer(b"".join(k for k, _ in todo), dtype="S16")
         np.savez(name, keys=kk, vecs=vecs.astype(np.float16))
-        known.update({k: v for (k, _), v in zip(todo, vecs, strict=True)})
+        known.update({k: v.astype(np.float16) for (k, _), v in zip(todo, vecs, strict=True)})
     return np.stack([known[k].astype(np.float32) for k in keys]) if keys else embed([])

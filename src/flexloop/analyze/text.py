@@ -32,8 +32,7 @@ class TextReader(Protocol):
 
 
 def default_reader(languages: Sequence[str] | None = None) -> TextReader:
-    """The reader the pipeline uses unless told otherwise."""
-    from flexloop.analyze.keyword_reader import KeywordReader
+    """The reader the pipeline uses unless told otherwise: the shipped models (offline, deterministic)."""
+    from flexloop.analyze.model_reader import ModelReader
 
-    reader: TextReader = KeywordReader(languages)
-    return reader
+    return ModelReader(languages)
