@@ -118,6 +118,10 @@ def test_growth_without_heat_or_heat_without_growth_does_not_fire() -> None:
     flat = indicators(_mentions("TH", 30, 30), MELT, [], [LaneTemperature("CN-TH", "TH", 40, 33.0)],
                       {"CN-TH": 30.0}, NOW, WEEK)
     assert evaluate(rule, flat, {}, NOW) == []
+    sparse = indicators(_mentions("TH", 40, 20), MELT, [], [LaneTemperature("CN-TH", "TH", 3, 34.0)],
+                        {"CN-TH": 30.0}, NOW, WEEK, min_readings=30)
+    assert sparse[("TH", "LIP")]["temperature_anomaly_c"] is None  # three hot parcels are not a heat wave
+    assert evaluate(rule, sparse, {}, NOW) == []
     few = indicators(_mentions("TH", 6, 2), MELT, [], [LaneTemperature("CN-TH", "TH", 40, 33.0)],
                      {"CN-TH": 30.0}, NOW, WEEK)
     assert evaluate(rule, few, {}, NOW) == []  # under the minimum of 20 mentions a week
@@ -183,6 +187,7 @@ def test_flow_fires_once_and_respects_the_interval(store: Engine) -> None:
     from flexloop.store.ingest_repo import store_mentions
 
     rules = parse_rules("""
+settings: {min_temperature_readings: 1}
 topics: {melting: {keywords: {en: [melt]}}}
 normals_c: {CN-TH: 30.0}
 rules:

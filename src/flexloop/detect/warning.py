@@ -60,6 +60,7 @@ class Settings(BaseModel):
     temperature_hours: float = Field(default=24, gt=0)
     learn_days: float = Field(default=2, gt=0)
     min_learn_readings: int = Field(default=20, ge=1)
+    min_temperature_readings: int = Field(default=30, ge=1, description="fewer in a country: no temperature reading")
     delay_lookback_hours: float = Field(default=48, gt=0)
     stuck_hours: float = Field(default=48, gt=0)
     evaluate_every_minutes: float = Field(default=60, gt=0)
@@ -202,8 +203,11 @@ def learned_normals(first_days: Sequence[LaneTemperature], given: Mapping[str, f
 
 def indicators(mentions: Sequence[TopicMention], words: Sequence[str], delays: Sequence[LaneDelay],
                temps: Sequence[LaneTemperature], normals: Mapping[str, float], now: datetime,
-               week: timedelta) -> dict[tuple[str, str], dict[str, float | None]]:
-    """Every indicator per (country, product) that has topic mentions this week."""
+               week: timedelta, min_readings: int = 1) -> dict[tuple[str, str], dict[str, float | None]]:
+    """Every indicator per (country, product) that has topic mentions this week.
+
+    A country with fewer than `min_readings` transit temperatures gets none: a handful of parcels is noise.
+    """
     topical = [m for m in mentions if in_topic(m.text, words)]
     this_week = [m for m in topical if now - week < m.at <= now]
     by_country = Counter(m.country for m in this_week)
@@ -214,6 +218,8 @@ def indicators(mentions: Sequence[TopicMention], words: Sequence[str], delays: S
         cur, prev = week_counts([m.at for m in topical if (m.country, m.product) == (country, product)], now, week)
         lane_d = [d for d in delays if d.country == country]
         lane_t = [t for t in temps if t.country == country]
+        if sum(t.readings for t in lane_t) < min_readings:
+            lane_t = []
         temp = mean_temperature(lane_t)
         anomaly = temperature_anomaly(lane_t, normals)
         out[(country, product)] = {

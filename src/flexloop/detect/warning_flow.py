@@ -15,7 +15,6 @@ from flexloop.detect.warning import (
     WarningRules,
     due,
     evaluate,
-    holds,
     indicators,
     learned_normals,
     shipped_rules,
@@ -72,15 +71,15 @@ def evaluate_warnings(conn: Connection, now: datetime, rules: WarningRules | Non
         mentions = [TopicMention(*row) for row in signals_repo.topic_mentions(conn, now - 2 * week, now, words)]
         if not mentions:
             continue
-        per_key = indicators(mentions, words, [], [], {}, now, week)
+        last = _last_fired(fired, rule.id)
         talk = rule.model_copy(update={"all": [c for c in rule.all if c.indicator not in LANE_INDICATORS]})
-        if not any(holds(talk, values) for values in per_key.values()):
-            continue  # the talk alone does not qualify anywhere: no need to read the lanes
+        if not evaluate(talk, indicators(mentions, words, [], [], {}, now, week), last, now):
+            continue  # the talk alone qualifies nowhere out of cooldown: no need to read the lanes
         used = {c.indicator for c in rule.all}
         delays = lanes.delays() if "delay_rate_pct" in used else []
         temps, normals = lanes.temperatures() if used & TEMPERATURE else ([], {})
-        per_key = indicators(mentions, words, delays, temps, normals, now, week)
-        for f in evaluate(rule, per_key, _last_fired(fired, rule.id), now):
+        per_key = indicators(mentions, words, delays, temps, normals, now, week, s.min_temperature_readings)
+        for f in evaluate(rule, per_key, last, now):
             fired[f"{f.rule}|{f.country}|{f.product}"] = now.isoformat()
             out.append(_event(f.rule, f.country, f.product, f.indicators, now))
     st["fired"] = fired
