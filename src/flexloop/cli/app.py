@@ -52,7 +52,7 @@ def main() -> None:
 
     try:
         app()
-    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+    except Exception as exc:
         logging.getLogger("flexloop").debug("unexpected error", exc_info=True)
         if settings().log_level.upper() == "DEBUG":
             import traceback
