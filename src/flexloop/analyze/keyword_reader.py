@@ -43,7 +43,13 @@ STRONG = ("lost_or_damaged", "delay", "quality")
 
 
 def read_one(text: str, lang: str) -> TextLabels:
-    """Label one post from its cues: safety first, then concrete problems, praise, softer problems, questions."""
+    """Label one post from its cues; a post without any cue is neutral `other`."""
+    return cue_labels(text, lang) or TextLabels(lang, Sentiment.NEUTRAL, 0.5, False, 0.5, IssueType.OTHER,
+                                                Intent.OTHER, False)
+
+
+def cue_labels(text: str, lang: str) -> TextLabels | None:
+    """Labels from cues: safety first, then concrete problems, praise, softer problems, questions; None if no cue."""
     low = text.lower()
     found = {name: hits(name, low, lang) for name, _, _ in COMPLAINT_ISSUES}
     negative, praise = hits("negative", low, lang), hits("praise", low, lang)
@@ -66,7 +72,7 @@ def read_one(text: str, lang: str) -> TextLabels:
     if question:
         return TextLabels(lang, Sentiment.NEUTRAL, 0.6, False, 0.7, IssueType.PRODUCT_QUESTION,
                           Intent.PRODUCT_QUESTION, False)
-    return TextLabels(lang, Sentiment.NEUTRAL, 0.5, False, 0.5, IssueType.OTHER, Intent.OTHER, False)
+    return None
 
 
 class KeywordReader:

@@ -32,7 +32,7 @@ class TextReader(Protocol):
 
 
 def default_reader(languages: Sequence[str] | None = None) -> TextReader:
-    """The reader the pipeline uses unless told otherwise: the shipped models (offline, deterministic)."""
-    from flexloop.analyze.model_reader import ModelReader
+    """The reader the pipeline uses unless told otherwise: cue lexicons over the shipped models."""
+    from flexloop.analyze.cascade import CascadeReader
 
-    return ModelReader(languages)
+    return CascadeReader(languages)
