@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
@@ -188,7 +188,3 @@ def json_schema(kind: str) -> dict[str, Any]:
             "oneOf": [WarehouseRow.model_json_schema(), CarrierRow.model_json_schema()],
         }
     return KINDS[kind].model_json_schema()
-
-
-def iso(dt: datetime | date | None) -> str | None:
-    return None if dt is None else dt.isoformat()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 
@@ -118,7 +118,3 @@ def noisy(text: str, rng: np.random.Generator, truth: str = "other") -> str:
 
 def lognormal_followers(rng: np.random.Generator, median: float) -> int:
     return int(math.exp(math.log(median) + 1.0 * rng.standard_normal()))
-
-
-def days_between(a: datetime, b: datetime) -> int:
-    return max(1, int((b - a) / timedelta(days=1)))

@@ -15,10 +15,6 @@ def get_incident(conn: Connection, incident_id: str) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
-def all_incidents(conn: Connection) -> list[dict[str, Any]]:
-    return [dict(r) for r in conn.execute(select(incidents).order_by(incidents.c.opened_at)).mappings()]
-
-
 def open_incident(conn: Connection, row: dict[str, Any]) -> None:
     conn.execute(incidents.insert().values(**row))
 

@@ -24,9 +24,5 @@ def get(conn: Connection, mention_id: int) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
-def all_clocks(conn: Connection) -> list[dict[str, Any]]:
-    return [dict(r) for r in conn.execute(select(sla_clocks)).mappings()]
-
-
 def update_clock(conn: Connection, mention_id: int, **values: Any) -> None:
     conn.execute(update(sla_clocks).where(sla_clocks.c.mention_id == mention_id).values(**values))
