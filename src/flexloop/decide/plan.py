@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from flexloop.decide.emissions import DeliveryOption, green_vs_expedite
 from flexloop.decide.optimizer import RerouteOption, RerouteOrder, RerouteResult
@@ -66,10 +66,10 @@ def reroute_options(
     return out
 
 
-def _warehouse_option(w: Warehouse, sku: str, kind: str, countries: frozenset[str], lead: float,
-                      km: float) -> RerouteOption:
+def _warehouse_option(w: Warehouse, sku: str, kind: Literal["warehouse", "transfer"], countries: frozenset[str],
+                      lead: float, km: float) -> RerouteOption:
     return RerouteOption(
-        id=f"{kind}:{w.id}", kind=kind, carrier="local", warehouse=w.id, countries=countries,  # type: ignore[arg-type]
+        id=f"{kind}:{w.id}", kind=kind, carrier="local", warehouse=w.id, countries=countries,
         cost_per_order=w.cost_per_order, transit_days=w.transit_days,
         lead_days=lead, capacity=w.daily_capacity, stock={sku: w.stock.get(sku, 0)},
         kg_co2e_per_tkm=0.107, distance_km=km)

@@ -104,9 +104,9 @@ class World:
                 if track.deliver_after_hours is not None:
                     self._schedule(at + timedelta(hours=track.deliver_after_hours),
                                    {"kind": "scan", "order": dict(r), "status": "delivered"})
-            if self._is_disrupted(r["carrier"], r["lane"], at):
-                self._schedule(at + timedelta(hours=self.sc.disruption.notice_after_hours),  # type: ignore[union-attr]
-                               {"kind": "delay", "order": dict(r)})
+            d = self.sc.disruption
+            if d is not None and self._is_disrupted(r["carrier"], r["lane"], at):
+                self._schedule(at + timedelta(hours=d.notice_after_hours), {"kind": "delay", "order": dict(r)})
         shipped = [r["id"] for r in rows]
         conn.execute(update(orders_table).where(orders_table.c.id.in_(shipped)).values(status="shipped"))
         if events:
@@ -153,7 +153,8 @@ class World:
                 ships.append(self._shipment(r, ShipmentStatus(item["status"]), at, temp=temp))
             elif item["kind"] == "delay":
                 r = item["order"]
-                revised = r["promised_by"] + timedelta(days=self.sc.disruption.extra_days)  # type: ignore[union-attr]
+                extra = self.sc.disruption.extra_days if self.sc.disruption else 0
+                revised = r["promised_by"] + timedelta(days=extra)
                 ships.append(self._shipment(r, ShipmentStatus.DELAYED, at, revised))
                 self.delayed_customers.append((r["customer_handle"], r["id"]))
             else:
