@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,18 +16,18 @@ KEYS = {"alert", "class_mix", "class_mix_truth", "tier", "tier_history", "action
 
 
 @pytest.fixture(scope="module")
-def drill(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+def drill(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     cwd = tmp_path_factory.mktemp("drill")
     env = {**os.environ, "FLEXLOOP_DATABASE_URL": f"sqlite:///{cwd / 'mine.db'}"}
     r = subprocess.run([sys.executable, "-m", "flexloop.cli", "drill", "stylelink", "--seed", "1", "--json"],
                        cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-2000:]
     assert not (Path(cwd) / "mine.db").exists(), "a drill never touches the user's store"
-    out: dict[str, object] = json.loads(r.stdout)
+    out: dict[str, Any] = json.loads(r.stdout)
     return out
 
 
-def test_contract_keys(drill: dict) -> None:  # type: ignore[type-arg]
+def test_contract_keys(drill: dict[str, Any]) -> None:
     assert set(drill) >= KEYS
     assert set(drill["alert"]) == {"at_complaints", "at"}
     classes = {"logistics", "product_question", "fake", "other"}
@@ -38,7 +39,7 @@ def test_contract_keys(drill: dict) -> None:  # type: ignore[type-arg]
         assert set(a) == {"type", "orders", "status", "at"} and a["status"] in ("executed", "dry_run", "rejected")
 
 
-def test_stylelink_figures(drill: dict) -> None:  # type: ignore[type-arg]
+def test_stylelink_figures(drill: dict[str, Any]) -> None:
     assert drill["alert"]["at_complaints"] == 15
     for cls, share in drill["class_mix"].items():
         assert abs(share - drill["class_mix_truth"][cls]) <= 3, cls

@@ -15,7 +15,9 @@ def queue(conn: Connection, kind: str, trace_id: str, incident_id: str | None, p
     res = conn.execute(approvals.insert().values(
         kind=kind, trace_id=trace_id, incident_id=incident_id, plan_id=plan_id, mention_id=mention_id,
         status="pending", created_at=at, body=body, result={}))
-    return int(res.inserted_primary_key[0])  # type: ignore[index]
+    key = res.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def get(conn: Connection, approval_id: int) -> dict[str, Any] | None:
