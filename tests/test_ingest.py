@@ -245,3 +245,29 @@ def test_nulls_take_defaults_and_out_of_range_values_are_quarantined(store: Engi
     g = write_jsonl(tmp_path / "s.jsonl", [{**SHIPMENT, "temperature_c": None}, hot])
     s = ingest_file(store, "shipments", g, NOW)
     assert (s.stored, s.quarantined) == (1, 1) and "temperature_c" in s.errors[0]["reason"]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_worker_processes_give_the_same_result_in_file_order(
+    store: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    import flexloop.ingest.flow as flow
+
+    monkeypatch.setattr(flow, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(flow, "BATCH", 7)  # many batches through two workers
+    good = [{**MENTION, "native_id": str(i), "text": f"post {i}"} for i in range(40)]
+    rows = good[:20] + [good[3]] + good[20:]  # one duplicate after the first batches
+    if fmt == "jsonl":
+        f = write_jsonl(tmp_path / "m.jsonl", rows, extra="{broken\n")
+    else:
+        cols = ["platform", "native_id", "author_handle", "text", "created_at"]
+        cells = [[str(r[c]) for c in cols] for r in rows] + [["tiktok", "x", "bo", "late", "yesterday"]]
+        f = write_csv(tmp_path / "m.csv", cols, cells)
+    s = ingest_file(store, "mentions", f, NOW, workers=2)
+    assert (s.stored, s.duplicates, s.quarantined) == (40, 1, 1)
+    assert s.errors[0]["line"] == (43 if fmt == "csv" else 42)
+    with store.connect() as conn:
+        texts = list(conn.execute(select(mentions.c.text).order_by(mentions.c.id)).scalars())
+    assert texts == [f"post {i}" for i in range(40)]
+    again = ingest_file(store, "mentions", f, NOW, workers=2)
+    assert (again.stored, again.duplicates) == (0, 41)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
+from flexloop.ingest.parse import Parsed, Pending, validate_pending
 from flexloop.ingest.schemas import CarrierRow, MentionRow, OrderRow, ShipmentRow, WarehouseRow
 
 
@@ -17,9 +18,7 @@ def mention_row(m: MentionRow) -> dict[str, Any]:
         "platform": platform,
         "native_id": m.native_id,
         "author_handle": m.author_handle.lstrip("@").lower(),
-        "author_account_created": m.author_account_created.astimezone(UTC)
-        if m.author_account_created
-        else None,
+        "author_account_created": m.author_account_created.astimezone(UTC) if m.author_account_created else None,
         "author_followers": m.author_followers or 0,
         "text": m.text,
         "created_at": m.created_at.astimezone(UTC),
@@ -64,3 +63,18 @@ def to_store_row(kind: str, row: BaseModel) -> dict[str, Any]:
         return shipment_row(row)
     assert isinstance(row, WarehouseRow | CarrierRow)
     return network_row(row)
+
+
+class Prepared(NamedTuple):
+    """A batch ready for the store: rows to write and (line, raw, reason) of rows to quarantine."""
+
+    rows: list[dict[str, Any]]
+    bad: list[tuple[int, str, str]]
+
+
+def prepare(kind: str, batch: list[Pending | Parsed]) -> Prepared:
+    """Validate and normalise one batch of split rows (pure: it runs in worker processes too)."""
+    parsed = validate_pending(kind, batch)
+    rows = [to_store_row(kind, p.row) for p in parsed if p.row is not None]
+    bad = [(p.line, p.raw, p.reason or "invalid row") for p in parsed if p.row is None]
+    return Prepared(rows, bad)

@@ -6,7 +6,7 @@ import csv
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from pydantic import BaseModel, ValidationError
 
@@ -98,31 +98,60 @@ def _row_json(kind: str, line: int, text: str) -> Parsed:
         return Parsed(line, text, None, f"bad value: {exc}")
 
 
-def read_jsonl(kind: str, name: str, stream: TextIO) -> Iterator[Parsed]:
-    """Yield one Parsed per non-blank line; the first object must share the kind's columns."""
+def _row_any_json(kind: str, line: int, text: str) -> Parsed:
+    """Validate a JSON line through a Python object (network rows: two shapes in one file)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return Parsed(line, text, None, f"invalid JSON: {exc.msg}")
+    return _row(kind, line, text, data)
+
+
+class Pending(NamedTuple):
+    """A row split from its file but not validated yet: cells from CSV, or a JSON line (cells None)."""
+
+    line: int
+    raw: str
+    cells: dict[str, str] | None = None
+
+
+def validate_pending(kind: str, batch: list[Pending | Parsed]) -> list[Parsed]:
+    """Validate a batch of split rows (pure, so it can run in a worker process)."""
+    json_row = _row_json if kind != "network" else _row_any_json
+    out: list[Parsed] = []
+    for p in batch:
+        if isinstance(p, Parsed):
+            out.append(p)
+        elif p.cells is None:
+            out.append(json_row(kind, p.line, p.raw))
+        else:
+            out.append(_row(kind, p.line, p.raw, p.cells))
+    return out
+
+
+def split_jsonl(kind: str, name: str, stream: TextIO) -> Iterator[Pending | Parsed]:
+    """One Pending per non-blank line; the first object must share the kind's columns."""
     checked = False
     for line, raw in enumerate(stream, start=1):
         text = raw.strip()
         if not text:
             continue
-        if checked and kind != "network":
-            yield _row_json(kind, line, text)
-            continue
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            if not checked and line == 1:
-                raise BadInput(f"{name} is neither JSONL nor CSV: line 1 is not JSON ({exc.msg})") from exc
-            yield Parsed(line, text, None, f"invalid JSON: {exc.msg}")
-            continue
-        if not checked and isinstance(data, dict):
-            _check_columns(kind, name, set(data))
-            checked = True
-        yield _row(kind, line, text, data)
+        if not checked:
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as exc:
+                if line == 1:
+                    raise BadInput(f"{name} is neither JSONL nor CSV: line 1 is not JSON ({exc.msg})") from exc
+                yield Parsed(line, text, None, f"invalid JSON: {exc.msg}")
+                continue
+            if isinstance(data, dict):
+                _check_columns(kind, name, set(data))
+                checked = True
+        yield Pending(line, text)
 
 
-def read_csv(kind: str, name: str, stream: TextIO) -> Iterator[Parsed]:
-    """Yield one Parsed per data row; the header must carry the kind's required columns."""
+def split_csv(kind: str, name: str, stream: TextIO) -> Iterator[Pending | Parsed]:
+    """One Pending per data row (or a Parsed rejection); the header must carry the kind's columns."""
     reader = csv.reader(stream)
     try:
         header = [h.strip() for h in next(reader)]
@@ -146,4 +175,4 @@ def read_csv(kind: str, name: str, stream: TextIO) -> Iterator[Parsed]:
         if len(cells) != len(header):
             yield Parsed(line, raw, None, f"row has {len(cells)} cells, the header has {len(header)}")
             continue
-        yield _row(kind, line, raw, dict(zip(header, cells, strict=True)))
+        yield Pending(line, raw, dict(zip(header, cells, strict=True)))

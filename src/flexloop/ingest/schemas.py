@@ -119,9 +119,7 @@ class WarehouseRow(_Row):
     kind: Literal["warehouse"]
     id: Annotated[str, Field(min_length=1, max_length=64)]
     country: Country
-    stock: Annotated[dict[str, Annotated[int, Field(ge=0)]], BeforeValidator(_mapping)] = Field(
-        default_factory=dict
-    )
+    stock: Annotated[dict[str, Annotated[int, Field(ge=0)]], BeforeValidator(_mapping)] = Field(default_factory=dict)
     daily_capacity: Annotated[int, Field(ge=0)]
     temperature_control: bool = False
     cost_per_order: Annotated[float, Field(ge=0, description="pick, pack and last-mile cost")] = 3.0

@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 
 HERE = Path(__file__).parent
+SQLITE_CACHE_KIB = 128 * 1024
 
 
 def make_engine(url: str) -> Engine:
@@ -25,6 +26,7 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")  # indexes of a big import stay in memory
             cur.close()
 
         return engine

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, Boolean, Connection, Date, Table, select
+from sqlalchemy import JSON, Boolean, Column, Connection, Date, Table, select
 
 from flexloop.store.tables import carriers, mentions, orders, quarantine, shipment_events, warehouses
 from flexloop.store.types import UtcDateTime
@@ -38,7 +39,10 @@ def insert_new(conn: Connection, table: Table, key: str, rows: list[dict[str, An
 
 
 def _utc_text(value: datetime) -> str:
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    """The text SQLAlchemy's SQLite DATETIME stores, in UTC (the ISO form less its "+00:00")."""
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat(sep=" ", timespec="microseconds")[:-6]
 
 
 def _sqlite_encoder(col_type: object) -> Callable[[Any], Any] | None:
@@ -62,9 +66,21 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]], or_i
     cols = [c for c in table.columns if c.name in rows[0]]
     verb = "INSERT OR IGNORE" if or_ignore else "INSERT"
     sql = f"{verb} INTO {table.name} ({', '.join(c.name for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
-    plan = [(c.name, _sqlite_encoder(c.type)) for c in cols]
-    params = [tuple(row[n] if f is None or row[n] is None else f(row[n]) for n, f in plan) for row in rows]
-    return int(conn.exec_driver_sql(sql, params).rowcount)
+    return int(conn.exec_driver_sql(sql, _sqlite_params(cols, rows)).rowcount)
+
+
+def _sqlite_params(cols: list[Column[Any]], rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Rows as parameter tuples in column order, encoded only where the column type needs it."""
+    pick = itemgetter(*(c.name for c in cols)) if len(cols) > 1 else (lambda r: (r[cols[0].name],))
+    encoders = [(i, f) for i, c in enumerate(cols) if (f := _sqlite_encoder(c.type)) is not None]
+    params = []
+    for row in rows:
+        values = list(pick(row))
+        for i, f in encoders:
+            if values[i] is not None:
+                values[i] = f(values[i])
+        params.append(tuple(values))
+    return params
 
 
 def upsert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> tuple[int, int]:
@@ -110,9 +126,7 @@ def store_network(conn: Connection, rows: list[dict[str, Any]]) -> tuple[int, in
     return s1 + s2, d1 + d2
 
 
-def store_quarantine(
-    conn: Connection, kind: str, file: str, bad: list[tuple[int, str, str]], at: datetime
-) -> None:
+def store_quarantine(conn: Connection, kind: str, file: str, bad: list[tuple[int, str, str]], at: datetime) -> None:
     """Keep every rejected row with its file, line, raw text and reason (once per file, line and text)."""
     if bad:
         rows = [
