@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
+from itertools import groupby
 from typing import Any
 
 from sqlalchemy import Connection
@@ -16,11 +17,10 @@ from flexloop.detect.incidents import (
     Post,
     TierPolicy,
     TierReading,
-    assess,
-    first_alert_post,
     incident_key,
     next_tier,
 )
+from flexloop.detect.windows import IncidentWindow
 from flexloop.domain.records import Analysis, Event
 from flexloop.domain.vocab import EventType, IssueType, Tier
 from flexloop.store import incidents_repo, mentions_repo
@@ -94,42 +94,70 @@ def detect(
     policy: TierPolicy = POLICY,
 ) -> list[Event]:
     """Update incidents touched by new or relabelled analyses; returns the events appended."""
-    touched: dict[str, list[Analysis]] = defaultdict(list)
-    for a in fresh:
+    new_posts = mentions_repo.mentions_by_id(conn, [a.mention_id for a in fresh])
+    touched: dict[str, list[Post]] = defaultdict(list)
+    firsts: dict[str, Analysis] = {}
+    for a in sorted(fresh, key=lambda a: (new_posts[a.mention_id].created_at, a.mention_id)):
         key = incident_key(a)
         if key:
-            touched[key].append(a)
+            touched[key].append(Post.of(new_posts[a.mention_id], a))
+            firsts.setdefault(key, a)
+    retracted: dict[str, list[int]] = defaultdict(list)
     for a in relabelled:
         key = incident_key(a)
         if key:
+            retracted[key].append(a.mention_id)
             touched.setdefault(key, [])
-    new_posts = mentions_repo.mentions_by_id(conn, [a.mention_id for a in fresh])
     out: list[Event] = []
     for incident_id, batch in touched.items():
         row = incidents_repo.get_incident(conn, incident_id)
         if row is None:
             if not batch:
                 continue
-            first = min(batch, key=lambda a: new_posts[a.mention_id].created_at)
-            row, evs = _open(conn, incident_id, first, new_posts[first.mention_id].created_at)
+            row, evs = _open(conn, incident_id, firsts[incident_id], batch[0].at)
             out += evs
-        mentions_repo.link_incident(conn, [a.mention_id for a in batch], incident_id)
-        out += _grade(conn, row, {a.mention_id for a in batch}, now, policy)
+        window = _window(conn, row, {p.mention_id for p in batch})
+        mentions_repo.link_incident(conn, [p.mention_id for p in batch], incident_id)
+        out += _grade(conn, row, window, batch, retracted.get(incident_id, []), now, policy)
     append_events(conn, out)
     return out
 
 
-def _grade(conn: Connection, row: dict[str, Any], new_ids: set[int], now: datetime, policy: TierPolicy) -> list[Event]:
-    """Re-read the incident's posts; emit tier changes and the first count alert in post-time order."""
+def _window(conn: Connection, row: dict[str, Any], new_ids: set[int]) -> IncidentWindow:
+    """The incident's streaming window; an incident stored before windows existed is counted once from its posts."""
+    raw = dict(row.get("state") or {})
+    if "window" in raw:
+        return IncidentWindow.from_json(raw["window"])
+    window = IncidentWindow()
+    for m, a in mentions_repo.incident_posts(conn, str(row["id"])):
+        if m.id not in new_ids:
+            window.add(Post.of(m, a))
+    window.alerted = raw.get("alerted_at") is not None
+    return window
+
+
+def _grade(
+    conn: Connection,
+    row: dict[str, Any],
+    window: IncidentWindow,
+    batch: Sequence[Post],
+    retracted: Sequence[int],
+    now: datetime,
+    policy: TierPolicy,
+) -> list[Event]:
+    """Count the new posts in time order; emit tier changes and the first count alert as they happen."""
     incident_id, trace = str(row["id"]), str(row["trace_id"])
     issue, product = IssueType(str(row["issue_type"])), str(row["product"])
     state = _state(row)
-    posts = [Post.of(m, a) for m, a in mentions_repo.incident_posts(conn, incident_id)]
-    alert_post = first_alert_post(posts, policy) if state.alerted_at is None else None
-    times = sorted({p.at for p in posts if p.mention_id in new_ids}) or [now]
+    for mention_id in retracted:
+        window.retract(mention_id)
+    steps = [(at, list(group)) for at, group in groupby(batch, key=lambda p: p.at)] or [(now, [])]
     out: list[Event] = []
-    for at in times:
-        reading = assess(posts, issue, at, policy)
+    for at, group in steps:
+        alert_post = next((p for p in group if window.add(p, policy)), None)
+        for p in group[group.index(alert_post) + 1 :] if alert_post else []:
+            window.add(p, policy)
+        reading = window.reading(issue, at, policy)
         tier = next_tier(state, reading, at, policy)
         if tier is not None:
             previous, state.tier = state.tier, tier
@@ -138,11 +166,10 @@ def _grade(conn: Connection, row: dict[str, Any], new_ids: set[int], now: dateti
             out.append(
                 Event(EventType.TIER_CHANGED, at, trace, subject=incident_id, incident_id=incident_id, payload=payload)
             )
-        if alert_post is not None and state.alerted_at is None and alert_post.at <= at:
+        if alert_post is not None and state.alerted_at is None:
             state.alerted_at = alert_post.at
-            count = sum(1 for p in posts if p.complaint and p.at <= alert_post.at)
             payload = _payload(incident_id, issue, product, state.tier, reading)
-            payload |= {"complaints": count, "mention_id": alert_post.mention_id}
+            payload |= {"complaints": window.complaints, "mention_id": alert_post.mention_id}
             out.append(
                 Event(
                     EventType.ALERT_FIRED,
@@ -153,7 +180,6 @@ def _grade(conn: Connection, row: dict[str, Any], new_ids: set[int], now: dateti
                     payload=payload,
                 )
             )
-    incidents_repo.save_incident(
-        conn, incident_id, tier=state.tier.value, state=_dump(state), alerted_at=state.alerted_at
-    )
+    body = _dump(state) | {"window": window.to_json()}
+    incidents_repo.save_incident(conn, incident_id, tier=state.tier.value, state=body, alerted_at=state.alerted_at)
     return out

@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flexloop.domain.records import Analysis, Mention
-from flexloop.domain.vocab import MAINSTREAM_PLATFORMS, NON_INCIDENT_ISSUES, SUSPECTED, IssueType, Tier
+from flexloop.domain.vocab import (
+    MAINSTREAM_PLATFORMS,
+    NON_INCIDENT_ISSUES,
+    SUSPECTED,
+    IssueType,
+    Sentiment,
+    Tier,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +47,7 @@ class Post:
     complaint: bool
     genuine: bool
     safety: bool
+    negative: bool = False
 
     @classmethod
     def of(cls, m: Mention, a: Analysis) -> Post:
@@ -53,6 +61,7 @@ class Post:
             a.complaint,
             a.authenticity not in SUSPECTED,
             a.safety_risk,
+            a.sentiment is Sentiment.NEGATIVE,
         )
 
 
@@ -114,23 +123,37 @@ def assess(posts: Sequence[Post], issue: IssueType, at: datetime, policy: TierPo
     genuine = [p for p in posts if p.complaint and p.genuine and p.at <= at]
     countries = tuple(sorted({p.country for p in genuine if p.country != "unknown"}))
     reach = sum(p.followers for p in genuine if p.platform in policy.mainstream)
+    safety = any(p.safety for p in genuine)
+    return tier_of(issue, len(genuine), countries, reach, safety, _hourly_spike(genuine, at, policy), policy)
+
+
+def tier_of(
+    issue: IssueType,
+    genuine: int,
+    countries: tuple[str, ...],
+    reach: int,
+    safety: bool,
+    hourly_spike: bool,
+    policy: TierPolicy = POLICY,
+) -> TierReading:
+    """The tier rules over an incident's genuine complaints: L3 safety or surge, L2 spread, else L1."""
     reasons: list[str] = []
-    if any(p.safety for p in genuine) or (issue is IssueType.SAFETY_RISK and genuine):
+    if safety or (issue is IssueType.SAFETY_RISK and genuine):
         reasons.append("genuine safety-risk complaint")
-    if _hourly_spike(genuine, at, policy):
+    if hourly_spike:
         reasons.append(f"hourly complaints >= {policy.l3_rate_ratio:g}x the {policy.baseline_days}-day baseline")
     if reasons:
-        return TierReading(Tier.L3, tuple(reasons), len(genuine), countries, reach)
-    if len(genuine) >= policy.l2_complaints:
+        return TierReading(Tier.L3, tuple(reasons), genuine, countries, reach)
+    if genuine >= policy.l2_complaints:
         reasons.append(f">= {policy.l2_complaints} genuine complaints")
     if len(countries) >= policy.l2_countries:
         reasons.append(f"{len(countries)} countries")
     if reach >= policy.l2_reach:
         reasons.append(f"mainstream reach {reach} >= {policy.l2_reach}")
     if reasons:
-        return TierReading(Tier.L2, tuple(reasons), len(genuine), countries, reach)
+        return TierReading(Tier.L2, tuple(reasons), genuine, countries, reach)
     tier = Tier.L1 if genuine else Tier.NONE
-    return TierReading(tier, ("genuine complaints in one country",) if genuine else (), len(genuine), countries, reach)
+    return TierReading(tier, ("genuine complaints in one country",) if genuine else (), genuine, countries, reach)
 
 
 def next_tier(state: IncidentState, reading: TierReading, at: datetime, policy: TierPolicy = POLICY) -> Tier | None:
