@@ -256,7 +256,7 @@ def test_worker_processes_give_the_same_result_in_file_order(
     monkeypatch.setattr(flow, "PARALLEL_FROM_BYTES", 0)
     monkeypatch.setattr(flow, "BATCH", 7)  # many batches through two workers
     good = [{**MENTION, "native_id": str(i), "text": f"post {i}"} for i in range(40)]
-    rows = good[:20] + [good[3]] + good[20:]  # one duplicate after the first batches
+    rows = [*good[:20], good[3], *good[20:]]  # one duplicate after the first batches
     if fmt == "jsonl":
         f = write_jsonl(tmp_path / "m.jsonl", rows, extra="{broken\n")
     else:

@@ -16,6 +16,7 @@ from flexloop.connectors.protocols import OrderSystem, Platform
 from flexloop.decide.advisory_flow import issue_advisories
 from flexloop.decide.flow import decide
 from flexloop.detect.flow import detect
+from flexloop.detect.spike_flow import detect_spikes
 from flexloop.detect.warning_flow import evaluate_warnings
 from flexloop.domain.records import Event
 from flexloop.measure.flow import record_conversions
@@ -40,6 +41,7 @@ def run_batch(engine: Engine, rt: Runtime, now: datetime) -> list[Event]:
     with engine.begin() as conn:
         fresh, relabelled = analyze_pending(conn, rt.reader, rt.aliases, now)
         events = detect(conn, fresh, relabelled, now)
+        events += detect_spikes(conn, fresh, relabelled, now)
         events += evaluate_warnings(conn, now)
         events += issue_advisories(conn, rt.countries, now, rt.days_ahead)
         planned = decide(conn, events, now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -11,50 +12,85 @@ from sqlalchemy import Connection
 from flexloop.act.replies import draft
 from flexloop.act.sla import POLICIES, policy_for, reply_stops, warn_at
 from flexloop.connectors.protocols import OrderSystem, Platform
-from flexloop.domain.records import Analysis, Event
+from flexloop.domain.records import Analysis, Event, Mention, Order
 from flexloop.domain.vocab import EventType, Tier
 from flexloop.errors import BadInput
 from flexloop.store import approvals_repo, incidents_repo, mentions_repo, network_repo, sla_repo
 from flexloop.store.events import append_events
-from flexloop.store.tables import analyses
 
 
-def _incident_of(conn: Connection, mention_id: int) -> dict[str, Any] | None:
-    row = conn.execute(analyses.select().where(analyses.c.mention_id == mention_id)).mappings().first()
-    return incidents_repo.get_incident(conn, row["incident_id"]) if row and row["incident_id"] else None
+class _BatchContext:
+    """What drafting a batch of replies reads, fetched once per batch instead of once per post."""
+
+    def __init__(self, conn: Connection, fresh: Sequence[Analysis], posts: dict[int, Mention]) -> None:
+        self.conn = conn
+        ids = list(posts)
+        linked = mentions_repo.incident_ids(conn, ids)
+        self.incidents = {i: incidents_repo.get_incident(conn, i) for i in set(linked.values())}
+        self.incident_of = {m: self.incidents[i] for m, i in linked.items()}
+        order_ids = {o for a in fresh if a.mention_id in posts for o in a.entities.order_ids}
+        found = mentions_repo.orders_for(conn, ids=order_ids, authors={p.author_handle for p in posts.values()})
+        self.by_author: dict[str, list[Order]] = defaultdict(list)
+        self.by_id: dict[str, Order] = {}
+        for o in found:
+            self.by_id[o.id] = o
+        for o in sorted({o.id: o for o in found}.values(), key=lambda o: o.created_at):
+            self.by_author[o.customer_handle].append(o)
+        self._plans: dict[str, list[dict[str, Any]]] = {}
+
+    def order_for(self, a: Analysis, post: Mention) -> str | None:
+        """The author's latest order, else the last order id the post names."""
+        mine = self.by_author.get(post.author_handle)
+        if mine:
+            return mine[-1].id
+        named = [o for o in a.entities.order_ids if o in self.by_id]
+        return named[-1] if named else None
+
+    def plans(self, incident_id: str) -> list[dict[str, Any]]:
+        if incident_id not in self._plans:
+            self._plans[incident_id] = incidents_repo.plans_for(self.conn, incident_id)
+        return self._plans[incident_id]
 
 
 def draft_replies(conn: Connection, fresh: Sequence[Analysis], partners: Sequence[str]) -> list[Event]:
     """For each post that needs an answer: start its SLA clock at the post's time and queue a reply draft."""
     posts = mentions_repo.mentions_by_id(conn, [a.mention_id for a in fresh if a.needs_answer])
+    if not posts:
+        return []
+    ctx = _BatchContext(conn, fresh, posts)
+    chosen = {a.mention_id: ctx.order_for(a, posts[a.mention_id]) for a in fresh if a.mention_id in posts}
+    new_dates = network_repo.latest_revised_delivery(conn, sorted({o for o in chosen.values() if o}))
     out: list[Event] = []
+    clocks: list[dict[str, Any]] = []
+    drafts: list[dict[str, Any]] = []
     for a in fresh:
         post = posts.get(a.mention_id)
         if post is None:
             continue
-        incident = _incident_of(conn, a.mention_id)
+        incident = ctx.incident_of.get(a.mention_id)
+        incident_id = incident["id"] if incident else None
         trace = incident["trace_id"] if incident else f"tr-mention-{a.mention_id}"
         policy = policy_for(a, Tier(incident["tier"]) if incident else Tier.NONE)
         started = post.created_at
-        sla_repo.start(conn, [{"mention_id": a.mention_id, "trace_id": trace, "policy": policy.name,
-                               "started_at": started, "due_at": started + policy.budget}])
-        out.append(Event(EventType.SLA_STARTED, started, trace, subject=str(a.mention_id),
-                         incident_id=incident["id"] if incident else None,
+        clocks.append({"mention_id": a.mention_id, "trace_id": trace, "policy": policy.name,
+                       "started_at": started, "due_at": started + policy.budget})
+        out.append(Event(EventType.SLA_STARTED, started, trace, subject=str(a.mention_id), incident_id=incident_id,
                          payload={"policy": policy.name, "budget_s": policy.budget.total_seconds()}))
-        orders = mentions_repo.orders_for(conn, ids=a.entities.order_ids, authors=[post.author_handle])
-        order_id = orders[-1].id if orders else None
-        new_date = network_repo.latest_revised_delivery(conn, [order_id]).get(order_id) if order_id else None
-        plans = incidents_repo.plans_for(conn, incident["id"]) if incident else []
+        order_id = chosen[a.mention_id]
+        new_date = new_dates.get(order_id) if order_id else None
+        plans = ctx.plans(incident_id) if incident_id else []
         offers = plans[-1]["body"].get("compensation", []) if plans else []
         d = draft(a, order_id, new_date if isinstance(new_date, date) else None, offers, bool(plans), partners)
         body = {"mention_id": a.mention_id, "lang": d.lang, "text": d.text, "has_new_date": d.has_new_date,
                 "has_offer": d.has_offer, "redactions": list(d.redactions), "platform": post.platform,
                 "native_id": post.native_id, "partners": list(partners),
                 "author": post.author_handle, "complaint": a.complaint}
-        approvals_repo.queue(conn, "reply", trace, incident["id"] if incident else None, None, a.mention_id,
-                             started, body)
+        drafts.append({"kind": "reply", "trace_id": trace, "incident_id": incident_id, "plan_id": None,
+                       "mention_id": a.mention_id, "created_at": started, "body": body})
         out.append(Event(EventType.REPLY_DRAFTED, started, trace, subject=str(a.mention_id),
-                         incident_id=incident["id"] if incident else None, payload={"lang": d.lang}))
+                         incident_id=incident_id, payload={"lang": d.lang}))
+    sla_repo.start(conn, clocks)
+    approvals_repo.queue_many(conn, drafts)
     append_events(conn, out)
     return out
 

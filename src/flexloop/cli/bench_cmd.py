@@ -9,7 +9,7 @@ import typer
 bench_app = typer.Typer(help="Benchmarks on generated instances; each prints figures with --json.")
 
 # Modules that add a command to bench_app on import; one line per module.
-BENCH_MODULES: list[str] = ["flexloop.cli.bench_optimizer"]
+BENCH_MODULES: list[str] = ["flexloop.cli.bench_optimizer", "flexloop.cli.bench_latency"]
 
 
 def register(app: typer.Typer) -> None:

@@ -20,6 +20,12 @@ def queue(conn: Connection, kind: str, trace_id: str, incident_id: str | None, p
     return int(key[0])
 
 
+def queue_many(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Queue many pending items at once (kind, trace_id, incident_id, plan_id, mention_id, created_at, body)."""
+    if rows:
+        conn.execute(approvals.insert(), [r | {"status": "pending", "result": {}} for r in rows])
+
+
 def get(conn: Connection, approval_id: int) -> dict[str, Any] | None:
     row = conn.execute(select(approvals).where(approvals.c.id == approval_id)).mappings().first()
     return dict(row) if row else None

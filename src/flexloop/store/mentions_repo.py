@@ -72,6 +72,18 @@ def _analysis_row(a: Analysis, incident_id: str | None = None) -> dict[str, Any]
     }
 
 
+def store_preanalysed(conn: Connection, posts: Sequence[tuple[int, datetime]], batch: Sequence[Analysis]) -> None:
+    """Store generated posts (id, time) already analysed: the detect benchmark's feed."""
+    rows = [
+        {"id": i, "key": f"bench:{i}", "platform": "x", "native_id": str(i), "author_handle": f"u{i % 997}",
+         "author_followers": 0, "text": "generated post", "created_at": at, "product_hints": [], "metrics": {},
+         "analyzed": True}
+        for i, at in posts
+    ]
+    bulk_insert(conn, mentions, rows)
+    bulk_insert(conn, analyses, [_analysis_row(a) for a in batch])
+
+
 def save_analyses(conn: Connection, batch: Sequence[Analysis]) -> None:
     """Store new analyses and mark their mentions analysed."""
     if not batch:
@@ -145,3 +157,30 @@ def move_orders(conn: Connection, ids: Sequence[str], **values: str) -> int:
     for i in range(0, len(ids), 900):
         n += conn.execute(update(orders).where(orders.c.id.in_(ids[i : i + 900])).values(**values)).rowcount
     return n
+
+
+def texts_between(
+    conn: Connection, start: datetime, end: datetime, incident_id: str | None = None, limit: int = 200
+) -> list[tuple[int, str]]:
+    """(id, text) of analysed posts in [start, end), of one incident or of all; complaints first."""
+    q = (
+        select(mentions.c.id, mentions.c.text)
+        .join(analyses, analyses.c.mention_id == mentions.c.id)
+        .where(mentions.c.created_at >= start, mentions.c.created_at < end)
+        .order_by(analyses.c.complaint.desc(), mentions.c.created_at, mentions.c.id)
+        .limit(limit)
+    )
+    if incident_id is not None:
+        q = q.where(analyses.c.incident_id == incident_id)
+    return [(int(i), str(t)) for i, t in conn.execute(q)]
+
+
+def incident_ids(conn: Connection, mention_ids: Sequence[int]) -> dict[int, str]:
+    """The incident each of these posts is linked to (posts linked to none are left out)."""
+    out: dict[int, str] = {}
+    for i in range(0, len(mention_ids), 900):
+        q = select(analyses.c.mention_id, analyses.c.incident_id).where(
+            analyses.c.mention_id.in_(mention_ids[i : i + 900]), analyses.c.incident_id.is_not(None)
+        )
+        out.update({int(m): str(inc) for m, inc in conn.execute(q)})
+    return out

@@ -1,0 +1,92 @@
+"""Spike alerts in the pipeline: count analysed posts per hour, feed finished hours to the detectors, log spike_fired.
+
+The detector is the benchmark's (`SpikeDetector` with the parameters shipped in detector.toml); its
+state and the open hours live in the state table, so a restart resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from flexloop.detect.incidents import incident_key
+from flexloop.detect.spike import SpikeDetector, SpikeReading, load_params
+from flexloop.detect.spikes import BRAND, HOUR, MAX_SPIKES_PER_BATCH, HourlyCounts, as_time, spike_payload
+from flexloop.domain.records import Analysis, Event
+from flexloop.domain.vocab import SUSPECTED, EventType
+from flexloop.store import mentions_repo, state_repo
+from flexloop.store.events import append_events
+
+SERIES_KEY = "spike_series"
+
+
+def _complaint_series(a: Analysis) -> str | None:
+    """The incident series a genuine complaint counts in; None for anything else."""
+    return incident_key(a) if a.complaint and a.authenticity not in SUSPECTED else None
+
+
+def count_posts(
+    book: HourlyCounts, fresh: Sequence[Analysis], relabelled: Sequence[Analysis], times: dict[int, datetime]
+) -> None:
+    """Count new posts brand-wide and genuine complaints per incident; take back those now judged fake."""
+    for a in fresh:
+        at = times[a.mention_id]
+        book.add(BRAND, at)
+        series = _complaint_series(a)
+        if series:
+            book.add(series, at)
+    for a in relabelled:
+        key = incident_key(a)
+        if key and a.complaint and a.mention_id in times:
+            book.add(key, times[a.mention_id], -1.0)
+
+
+def _feed(conn: Connection, series: str, points: list[tuple[int, float]], now: datetime) -> list[SpikeReading]:
+    """Hand finished hours to the series' detector; the rising readings that fired."""
+    key = f"spike:{series}"
+    raw = state_repo.read_state(conn, key)
+    det = SpikeDetector.from_state(raw, load_params()) if raw else SpikeDetector(load_params())
+    fired = []
+    for hour, value in points:
+        r = det.update(as_time(hour), value)
+        if r.fired and r.observed > r.expected:
+            fired.append(r)
+    state_repo.write_state(conn, key, det.to_state(), now)
+    return fired
+
+
+def _event(conn: Connection, series: str, r: SpikeReading, now: datetime) -> Event:
+    hour = int(r.at.timestamp())
+    incident = None if series == BRAND else series
+    examples = mentions_repo.texts_between(conn, r.at, as_time(hour + HOUR), incident)
+    payload = spike_payload(series, hour, r.observed, r.expected, r.score, examples)
+    trace = f"tr-spike-{series}-{r.at:%Y%m%dT%H}"
+    return Event(EventType.SPIKE_FIRED, now, trace, subject=series, incident_id=incident, payload=payload)
+
+
+def detect_spikes(
+    conn: Connection, fresh: Sequence[Analysis], relabelled: Sequence[Analysis], now: datetime
+) -> list[Event]:
+    """Update the hourly series with this batch, score the hours that finished, append the spike alerts."""
+    book = HourlyCounts.from_json(state_repo.read_state(conn, SERIES_KEY))
+    posts = mentions_repo.mentions_by_id(conn, [a.mention_id for a in [*fresh, *relabelled]])
+    count_posts(book, fresh, relabelled, {i: m.created_at for i, m in posts.items()})
+    fired: list[tuple[str, SpikeReading]] = []
+    for series in book.series():
+        points = book.closed(series, now)
+        if points:
+            fired += [(series, r) for r in _feed(conn, series, points, now)]
+    state_repo.write_state(conn, SERIES_KEY, book.to_json(), now)
+    fired.sort(key=lambda sr: -sr[1].score)
+    events = [_event(conn, s, r, now) for s, r in fired[:MAX_SPIKES_PER_BATCH]]
+    if len(fired) > MAX_SPIKES_PER_BATCH:
+        extra: list[dict[str, Any]] = [
+            {"series": s, "hour_start": r.at.isoformat(), "observed": r.observed}
+            for s, r in fired[MAX_SPIKES_PER_BATCH:]
+        ]
+        events[-1].payload["spike"]["also"] = extra  # rate limit: listed, not alerted one by one
+    append_events(conn, events)
+    return events
