@@ -14,7 +14,15 @@ from sqlalchemy import Connection
 
 from flexloop.detect.incidents import incident_key
 from flexloop.detect.spike import SpikeDetector, SpikeReading, load_params
-from flexloop.detect.spikes import BRAND, HOUR, MAX_SPIKES_PER_BATCH, HourlyCounts, as_time, spike_payload
+from flexloop.detect.spikes import (
+    BRAND,
+    BRAND_COMPLAINTS,
+    HOUR,
+    MAX_SPIKES_PER_BATCH,
+    HourlyCounts,
+    as_time,
+    spike_payload,
+)
 from flexloop.domain.records import Analysis, Event
 from flexloop.domain.vocab import SUSPECTED, EventType
 from flexloop.store import mentions_repo, state_repo
@@ -38,10 +46,12 @@ def count_posts(
         series = _complaint_series(a)
         if series:
             book.add(series, at)
+            book.add(BRAND_COMPLAINTS, at)
     for a in relabelled:
         key = incident_key(a)
         if key and a.complaint and a.mention_id in times:
             book.add(key, times[a.mention_id], -1.0)
+            book.add(BRAND_COMPLAINTS, times[a.mention_id], -1.0)
 
 
 def _feed(conn: Connection, series: str, points: list[tuple[int, float]], now: datetime) -> list[SpikeReading]:
@@ -60,7 +70,7 @@ def _feed(conn: Connection, series: str, points: list[tuple[int, float]], now: d
 
 def _event(conn: Connection, series: str, r: SpikeReading, now: datetime) -> Event:
     hour = int(r.at.timestamp())
-    incident = None if series == BRAND else series
+    incident = None if series in (BRAND, BRAND_COMPLAINTS) else series
     examples = mentions_repo.texts_between(conn, r.at, as_time(hour + HOUR), incident)
     payload = spike_payload(series, hour, r.observed, r.expected, r.score, examples)
     trace = f"tr-spike-{series}-{r.at:%Y%m%dT%H}"

@@ -1,9 +1,9 @@
 """Hourly series for the spike detector, and how a spike explains itself (pure; I/O in spike_flow.py).
 
-The pipeline keeps one series per incident key (genuine complaints per hour) and one brand-wide
-(analysed mentions per hour). Counts of the current hour stay open; once the clock has left an hour it
-is handed to that series' detector, with the quiet hours in between as zeros, so every detector sees
-one point per hour, as the shipped parameters assume.
+The pipeline keeps one series per incident key (genuine complaints per hour) and two brand-wide
+(analysed mentions, genuine complaints per hour). Counts of the current hour stay open; once the clock
+has left an hour it is handed to that series' detector, with the quiet hours in between as zeros, so
+every detector sees one point per hour, as the shipped parameters assume.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-BRAND = "brand"
+BRAND = "brand"  # every analysed mention of the brand
+BRAND_COMPLAINTS = "brand:complaints"  # genuine complaints of the brand, whatever the incident
 HOUR = 3600
 MAX_GAP_HOURS = 24 * 28  # a series silent for longer resumes with its last four weeks of zeros
 MAX_SPIKES_PER_BATCH = 5  # more in one batch are listed in the last alert instead of alerting apart

@@ -80,6 +80,9 @@ def report(engine: Engine, sc: Scenario, world: World) -> dict[str, Any]:
         "warnings": [{"at": w.at.isoformat(), "rule": w.payload["warning"]["rule"],
                       "country": w.payload["warning"]["country"]} for w in warnings],
         "first_warning_day": round((warnings[0].at - sc.start) / timedelta(days=1), 2) if warnings else None,
+        "spikes": [{"at": e.at.isoformat(), **{k: e.payload["spike"][k] for k in
+                                               ("series", "hour_start", "observed", "expected", "top_terms")}}
+                   for e in events if e.type == EventType.SPIKE_FIRED],
         "plans": [{"playbook": p.payload["playbook"], "at": p.at.isoformat(), "scope": p.payload["scope"],
                    "covered_orders": p.payload["covered_orders"], "money": p.payload["money"]} for p in plans],
         "advisories": [{"at": e.at.isoformat(), **{k: e.payload["advisory"][k] for k in
