@@ -25,12 +25,15 @@ def test_closed_hours_come_oldest_first_with_zeros_between() -> None:
     book.add("k", T0 + timedelta(hours=5))  # still open at 05:30
     now = T0 + timedelta(hours=5, minutes=30)
     h0 = hour_of(T0)
-    assert book.closed("k", now) == [(h0, 1.0), (h0 + HOUR, 0.0), (h0 + 2 * HOUR, 0.0), (h0 + 3 * HOUR, 2.0)]
-    assert book.closed("k", now) == []
-    book.add("k", T0 + timedelta(hours=1))  # an hour already handed over is not reopened
+    assert book.due(now) == ["k"]
+    assert book.closed("k", now, None) == [(h0, 1.0), (h0 + HOUR, 0.0), (h0 + 2 * HOUR, 0.0), (h0 + 3 * HOUR, 2.0)]
+    assert book.closed("k", now, h0 + 3 * HOUR) == [] and book.due(now) == []
+    assert book.due(now + timedelta(hours=1)) == ["k"]
+    book.add("k", T0 + timedelta(hours=1))  # a late post for an hour already handed over
     book = HourlyCounts.from_json(json.loads(json.dumps(book.to_json())))
-    assert book.closed("k", T0 + timedelta(hours=7)) == [(h0 + 4 * HOUR, 0.0), (h0 + 5 * HOUR, 1.0)]
-    assert book.series() == []
+    later = T0 + timedelta(hours=7)
+    assert book.closed("k", later, h0 + 3 * HOUR) == [(h0 + 4 * HOUR, 0.0), (h0 + 5 * HOUR, 1.0)]
+    assert book.open == {} and book.due(later) == []
 
 
 def test_top_terms_are_the_words_posts_share() -> None:

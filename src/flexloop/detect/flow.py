@@ -72,7 +72,7 @@ def _open(conn: Connection, incident_id: str, a: Analysis, at: datetime) -> tupl
         "tier": Tier.NONE.value,
         "status": "open",
         "opened_at": at,
-        "state": _dump(IncidentState()),
+        "state": _dump(IncidentState()) | {"window": IncidentWindow().to_json()},
     }
     incidents_repo.open_incident(conn, row)
     ev = Event(
@@ -94,13 +94,13 @@ def detect(
     policy: TierPolicy = POLICY,
 ) -> list[Event]:
     """Update incidents touched by new or relabelled analyses; returns the events appended."""
-    new_posts = mentions_repo.mentions_by_id(conn, [a.mention_id for a in fresh])
+    facts = mentions_repo.post_facts(conn, [a.mention_id for a in fresh if incident_key(a)])
     touched: dict[str, list[Post]] = defaultdict(list)
     firsts: dict[str, Analysis] = {}
-    for a in sorted(fresh, key=lambda a: (new_posts[a.mention_id].created_at, a.mention_id)):
+    for a in sorted((a for a in fresh if a.mention_id in facts), key=lambda a: (facts[a.mention_id][0], a.mention_id)):
         key = incident_key(a)
         if key:
-            touched[key].append(Post.of(new_posts[a.mention_id], a))
+            touched[key].append(Post.of_parts(a.mention_id, *facts[a.mention_id], a))
             firsts.setdefault(key, a)
     retracted: dict[str, list[int]] = defaultdict(list)
     for a in relabelled:

@@ -52,12 +52,17 @@ class Post:
     @classmethod
     def of(cls, m: Mention, a: Analysis) -> Post:
         assert m.id is not None
+        return cls.of_parts(m.id, m.created_at, m.platform, m.author_followers, a)
+
+    @classmethod
+    def of_parts(cls, mention_id: int, at: datetime, platform: str, followers: int, a: Analysis) -> Post:
+        """From the few mention fields detection reads (a narrow store read) and the analysis."""
         return cls(
-            m.id,
-            m.created_at,
-            m.platform,
+            mention_id,
+            at,
+            platform,
             a.country,
-            m.author_followers,
+            followers,
             a.complaint,
             a.authenticity not in SUSPECTED,
             a.safety_risk,

@@ -54,17 +54,20 @@ def count_posts(
             book.add(BRAND_COMPLAINTS, times[a.mention_id], -1.0)
 
 
-def _feed(conn: Connection, series: str, points: list[tuple[int, float]], now: datetime) -> list[SpikeReading]:
-    """Hand finished hours to the series' detector; the rising readings that fired."""
+def _feed(conn: Connection, book: HourlyCounts, series: str, now: datetime) -> list[SpikeReading]:
+    """Hand the finished hours of a series to its detector; the rising readings that fired."""
     key = f"spike:{series}"
-    raw = state_repo.read_state(conn, key)
-    det = SpikeDetector.from_state(raw, load_params()) if raw else SpikeDetector(load_params())
+    raw = state_repo.read_state(conn, key) or {}
+    points = book.closed(series, now, raw.get("fed"))
+    if not points:
+        return []
+    det = SpikeDetector.from_state(raw["detector"], load_params()) if raw else SpikeDetector(load_params())
     fired = []
     for hour, value in points:
         r = det.update(as_time(hour), value)
         if r.fired and r.observed > r.expected:
             fired.append(r)
-    state_repo.write_state(conn, key, det.to_state(), now)
+    state_repo.write_state(conn, key, {"fed": points[-1][0], "detector": det.to_state()}, now)
     return fired
 
 
@@ -82,13 +85,11 @@ def detect_spikes(
 ) -> list[Event]:
     """Update the hourly series with this batch, score the hours that finished, append the spike alerts."""
     book = HourlyCounts.from_json(state_repo.read_state(conn, SERIES_KEY))
-    posts = mentions_repo.mentions_by_id(conn, [a.mention_id for a in [*fresh, *relabelled]])
-    count_posts(book, fresh, relabelled, {i: m.created_at for i, m in posts.items()})
+    times = mentions_repo.post_times(conn, [a.mention_id for a in [*fresh, *relabelled]])
+    count_posts(book, fresh, relabelled, times)
     fired: list[tuple[str, SpikeReading]] = []
-    for series in book.series():
-        points = book.closed(series, now)
-        if points:
-            fired += [(series, r) for r in _feed(conn, series, points, now)]
+    for series in book.due(now):
+        fired += [(series, r) for r in _feed(conn, book, series, now)]
     state_repo.write_state(conn, SERIES_KEY, book.to_json(), now)
     fired.sort(key=lambda sr: -sr[1].score)
     events = [_event(conn, s, r, now) for s, r in fired[:MAX_SPIKES_PER_BATCH]]

@@ -43,51 +43,67 @@ def as_time(epoch: int) -> datetime:
 
 @dataclass
 class HourlyCounts:
-    """Per series: the counts of hours not yet handed to its detector, and the last hour handed over."""
+    """Per series, the counts of hours not yet handed to its detector (the last hour handed over is the
+    detector's to keep, so this stays as small as the series active in the last hour)."""
 
     open: dict[str, dict[int, float]] = field(default_factory=dict)
-    fed: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._by_hour: dict[int, set[str]] = {}  # open hour -> series with counts in it (not stored)
+        for series, counts in self.open.items():
+            for hour in counts:
+                self._by_hour.setdefault(hour, set()).add(series)
 
     def add(self, series: str, at: datetime, delta: float = 1.0) -> None:
-        """Count at `at`; an hour already handed over is not reopened (its point is in the past)."""
+        """Count at `at`."""
         hour = hour_of(at)
-        if hour <= self.fed.get(series, -1):
-            return
         counts = self.open.setdefault(series, {})
         counts[hour] = counts.get(hour, 0.0) + delta
+        self._by_hour.setdefault(hour, set()).add(series)
 
-    def closed(self, series: str, now: datetime) -> list[tuple[int, float]]:
-        """Take the finished hours of a series with counts, zeros between them, oldest first."""
+    def due(self, now: datetime) -> list[str]:
+        """Series with counts in an hour that has finished by `now`."""
+        current = hour_of(now)
+        return sorted({s for hour, names in self._by_hour.items() if hour < current for s in names})
+
+    def closed(self, series: str, now: datetime, fed: int | None) -> list[tuple[int, float]]:
+        """Take the finished hours after `fed` (the last hour handed over), zeros between, oldest first.
+
+        Counts for hours already handed over (late posts) are dropped: their point is in the past.
+        """
         counts = self.open.get(series, {})
         current = hour_of(now)
         done = sorted(h for h in counts if h < current)
-        if not done:
-            return []
-        start = self.fed[series] + HOUR if series in self.fed else done[0]
-        start = max(start, done[-1] - (MAX_GAP_HOURS - 1) * HOUR)
-        points = [(h, max(counts.pop(h, 0.0), 0.0)) for h in range(start, done[-1] + HOUR, HOUR)]
-        for h in [h for h in counts if h < start]:
+        for h in done:
+            names = self._by_hour.get(h, set())
+            names.discard(series)
+            if not names:
+                self._by_hour.pop(h, None)
+        last = done[-1] if done else None
+        if last is None or (fed is not None and last <= fed):
+            for h in done:
+                del counts[h]
+            return self._tidy(series)
+        start = fed + HOUR if fed is not None else done[0]
+        start = max(start, last - (MAX_GAP_HOURS - 1) * HOUR)
+        points = [(h, max(counts.get(h, 0.0), 0.0)) for h in range(start, last + HOUR, HOUR)]
+        for h in done:
             del counts[h]
-        if not counts:
-            del self.open[series]
-        self.fed[series] = done[-1]
+        self._tidy(series)
         return points
 
-    def series(self) -> list[str]:
-        """Series with counts waiting."""
-        return sorted(self.open)
+    def _tidy(self, series: str) -> list[tuple[int, float]]:
+        if not self.open.get(series):
+            self.open.pop(series, None)
+        return []
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "open": {s: {str(h): n for h, n in c.items()} for s, c in self.open.items()},
-            "fed": self.fed,
-        }
+        return {"open": {s: {str(h): n for h, n in c.items()} for s, c in self.open.items()}}
 
     @classmethod
     def from_json(cls, raw: dict[str, Any] | None) -> HourlyCounts:
         raw = raw or {}
-        opened = {s: {int(h): float(n) for h, n in c.items()} for s, c in raw.get("open", {}).items()}
-        return cls(opened, {s: int(h) for s, h in raw.get("fed", {}).items()})
+        return cls({s: {int(h): float(n) for h, n in c.items()} for s, c in raw.get("open", {}).items()})
 
 
 def top_terms(texts: Iterable[str], k: int = 5) -> list[str]:

@@ -184,3 +184,22 @@ def incident_ids(conn: Connection, mention_ids: Sequence[int]) -> dict[int, str]
         )
         out.update({int(m): str(inc) for m, inc in conn.execute(q)})
     return out
+
+
+def post_times(conn: Connection, mention_ids: Sequence[int]) -> dict[int, datetime]:
+    """When each of these posts was made (a narrow read: no text, no JSON columns)."""
+    out: dict[int, datetime] = {}
+    for i in range(0, len(mention_ids), 900):
+        q = select(mentions.c.id, mentions.c.created_at).where(mentions.c.id.in_(mention_ids[i : i + 900]))
+        out.update({int(m): at for m, at in conn.execute(q)})
+    return out
+
+
+def post_facts(conn: Connection, mention_ids: Sequence[int]) -> dict[int, tuple[datetime, str, int]]:
+    """(time, platform, author followers) of these posts: what detection reads, without text or JSON."""
+    out: dict[int, tuple[datetime, str, int]] = {}
+    cols = (mentions.c.id, mentions.c.created_at, mentions.c.platform, mentions.c.author_followers)
+    for i in range(0, len(mention_ids), 900):
+        q = select(*cols).where(mentions.c.id.in_(mention_ids[i : i + 900]))
+        out.update({int(m): (at, str(p), int(f)) for m, at, p, f in conn.execute(q)})
+    return out
