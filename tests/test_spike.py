@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -29,7 +31,7 @@ def poisson_counts(hours: int, seed: int, jump_at: int | None = None, factor: fl
     return out
 
 
-def feed(det: SpikeDetector, counts: list[int], offset: int = 0) -> list[SpikeReading]:
+def feed(det: SpikeDetector, counts: Sequence[float], offset: int = 0) -> list[SpikeReading]:
     return [det.update(START + timedelta(hours=offset + i), float(c)) for i, c in enumerate(counts)]
 
 
@@ -80,3 +82,41 @@ def test_flat_and_missing_values_do_not_crash_or_fire() -> None:
     assert not r.fired
     naive = det.update(datetime(2024, 1, 22, 21), 5.0)  # naive timestamps are read as UTC
     assert not naive.fired
+
+
+def test_low_count_burst_from_two_to_twenty_an_hour_fires() -> None:
+    for seed in range(3):
+        rng = np.random.default_rng(100 + seed)
+        burst = 24 * 7 * 6 + 7
+        counts = [int(c) for c in rng.poisson(2.0, burst)] + [int(c) for c in rng.poisson(20.0, 12)]
+        readings = feed(SpikeDetector(), counts)
+        assert sum(r.fired for r in readings[24 * 14 : burst]) <= 2, f"seed {seed}: fired on 0-5/hour noise"
+        assert any(r.fired for r in readings[burst : burst + 2]), f"seed {seed}: missed the burst"
+
+
+def test_a_level_in_a_gap_of_the_remembered_range_fires_though_not_a_record() -> None:
+    rng = np.random.default_rng(3)
+    values = [float(v) for v in rng.normal(10.0, 1.0, 1500)]
+    for i in range(200, 1000, 37):
+        values[i] = 100.0  # large spikes set the records, then 500 quiet points
+    values.append(55.0)  # far out, smaller than the spikes, at a level never seen
+
+    def last(params: SpikeParams) -> SpikeReading:
+        return feed(SpikeDetector(params), values)[-1]
+
+    shipped = load_params()
+    assert last(shipped).fired
+    assert not last(replace(shipped, rare=0.0)).fired
+
+
+def test_state_saved_before_the_record_peaks_existed_still_loads() -> None:
+    counts = poisson_counts(24 * 7 * 3, seed=5)
+    det = SpikeDetector()
+    feed(det, counts)
+    state = json.loads(json.dumps(det.to_state()))
+    for key in ("azs", "var_max"):
+        del state[key]
+    state["point_max"] = state["point_max"][:2]  # version 1 kept only the sliding window
+    state["shift_max"] = state["shift_max"][:2]
+    restored = SpikeDetector.from_state(state)
+    assert not restored.update(START + timedelta(hours=len(counts)), 3.0).fired

@@ -4,10 +4,15 @@ Each point is compared with several baselines (rolling median level, median of t
 previous days, same time in the previous weeks); the baseline that has predicted best lately gives the
 expected value, and the residual becomes a robust z-score against that baseline's own residual spread
 (median/MAD). Count series get a Poisson floor on the spread (sqrt of the expected count), so a few
-mentions never look like a spike. The score is relative: a point alerts when its surprise (single point,
-or mean over the last `recent` points for level shifts) beats everything remembered over `memory`
-points and is at least `min_z` deviations out, or when it leaves the remembered value range. After an
-alert the detector stays quiet for `refractory` points, so one incident yields one alert. Alerts are
+mentions never look like a spike. The score is relative: a point alerts when one of its surprises beats
+the record for that kind of surprise and is at least `min_z` deviations out, or when (that far out) it
+leaves the remembered value range or lands in a gap of it, with no remembered value within `rare` of the
+range: a level not seen lately, even if smaller than earlier bursts. Three surprises are watched: the
+point itself, the mean z over the last `recent` points (level shifts) and the mean |z| over them
+(variance changes). A record is the largest surprise of the last `memory` points (a window that grows
+to `memory_share` of the points seen), held up by a peak that halves every `half_life` points, so
+recurring bursts of one size do not alert each time the window forgets the last one. After an alert
+the detector stays quiet for `refractory` points, so one incident yields one alert. Alerts are
 two-sided: readings carry observed and expected, so a caller that only wants rises compares them.
 """
 
@@ -40,13 +45,17 @@ class SpikeParams:
     memory: int = 1000  # points over which earlier surprises are remembered
     recent: int = 12  # points averaged to catch level shifts
     min_history: int = 48  # residuals a baseline needs before it is trusted
-    refractory: int = 120  # points of silence after an alert
-    season_days: int = 5  # days behind the same-time-yesterday baseline (median)
+    refractory: int = 100  # points of silence after an alert
+    season_days: int = 7  # days behind the same-time-yesterday baseline (median)
     fit_window: int = 500  # points over which the baselines compete on absolute error
     refresh: int = 8  # points between recomputations of the medians
     novel: float = 0.01  # a value beyond the remembered range by this share of it is an alert
     rel_floor: float = 0.01  # smallest spread, relative to the expected value
     abs_floor: float = 1e-6  # smallest spread, absolute
+    min_var: float = 6.0  # mean |z| over `recent` points that a variance change must reach, at least
+    half_life: float = 2000.0  # points over which a remembered record surprise halves (0: no hold)
+    memory_share: float = 0.15  # the record window grows to this share of the points seen
+    rare: float = 0.1  # no value of the last `memory` within this share of their range (with min_z): alert
 
 
 @dataclass(frozen=True)
@@ -106,6 +115,30 @@ class _SlidingMax:
         self.q = deque((int(i), float(v)) for i, v in raw[1])
 
 
+class _Record:
+    """The record of one kind of surprise: a sliding maximum, held up by a slowly decaying peak."""
+
+    def __init__(self, n: int, half_life: float) -> None:
+        self.window = _SlidingMax(n)
+        self.peak = 0.0
+        self.decay = 2.0 ** (-1.0 / half_life) if half_life > 0 else 0.0
+
+    def bar(self) -> float:
+        return max(self.window.max(), self.peak)
+
+    def push(self, v: float, n: int) -> None:
+        self.window.n = n
+        self.window.push(v)
+        self.peak = max(self.peak * self.decay, v)
+
+    def dump(self) -> list[Any]:
+        return [*self.window.dump(), self.peak]
+
+    def load(self, raw: list[Any]) -> None:
+        self.window.load(raw)
+        self.peak = float(raw[2]) if len(raw) > 2 else 0.0
+
+
 class SpikeDetector:
     """Feed it one (time, value) at a time; it answers with a SpikeReading."""
 
@@ -121,8 +154,10 @@ class SpikeDetector:
         self._stats: dict[str, tuple[float, float]] = {}
         self._level = 0.0
         self._zs: deque[float] = deque(maxlen=p.recent)
-        self._point_max = _SlidingMax(p.memory)
-        self._shift_max = _SlidingMax(p.memory)
+        self._azs: deque[float] = deque(maxlen=p.recent)
+        self._point_max = _Record(p.memory, p.half_life)
+        self._shift_max = _Record(p.memory, p.half_life)
+        self._var_max = _Record(p.memory, 0.0)
         self._hi = _SlidingMax(p.memory)
         self._lo = _SlidingMax(p.memory)
         self._quiet = 0
@@ -184,39 +219,62 @@ class SpikeDetector:
         if self._counts and (x < 0 or x != math.floor(x)):
             self._counts = False
         preds = self._predictions(t)
-        ready = [m for m in preds if len(self._resid[m]) >= p.min_history]
-        expected = preds.get("level", x)
-        z = 0.0
-        if ready:
-            best = min(ready, key=lambda m: self._err_sum[m] / max(len(self._err[m]), 1))
-            expected = preds[best]
-            centre, spread = self._scale(best, expected)
-            z = (x - expected - centre) / spread
+        expected, z = self._surprise(x, preds)
         self._zs.append(z)
-        shift = abs(sum(self._zs)) / len(self._zs)
-        point = abs(z)
-        score = 0.0
-        if self._seen >= 2 * p.min_history:
-            score = max(
-                point / max(self._point_max.max(), p.min_z),
-                shift / max(self._shift_max.max(), p.min_z),
-            )
-            if p.novel > 0 and point >= p.min_z:
-                hi, lo = self._hi.max(), -self._lo.max()
-                beyond = max(x - hi, lo - x) / max(hi - lo, p.abs_floor)
-                score = max(score, p.threshold * beyond / p.novel)
+        self._azs.append(min(abs(z), 3 * p.min_z))  # capped: one spike is not a variance change
+        surprises = (abs(z), abs(sum(self._zs)) / len(self._zs), sum(self._azs) / len(self._azs))
+        trusted = self._seen >= 2 * p.min_history  # warm-up surprises are inflated by thin statistics
+        score = self._score(x, surprises) if trusted else 0.0
         fired = self._quiet == 0 and score >= p.threshold
         if fired:
             self._quiet = p.refractory
         elif self._quiet > 0:
             self._quiet -= 1
-        trusted = self._seen >= 2 * p.min_history  # warm-up surprises are inflated by thin statistics
-        self._point_max.push(point if trusted else 0.0)
-        self._shift_max.push(shift if trusted else 0.0)
+        n = max(p.memory, int(self._seen * p.memory_share))
+        for record, surprise in zip(self._records(), surprises, strict=True):
+            record.push(surprise if trusted else 0.0, n)
         self._hi.push(x)
         self._lo.push(-x)
         self._learn(t, x, preds)
         return SpikeReading(at, x, expected, score, fired)
+
+    def _records(self) -> tuple[_Record, _Record, _Record]:
+        """The records of the point, shift and variance surprises, in that order."""
+        return self._point_max, self._shift_max, self._var_max
+
+    def _surprise(self, x: float, preds: dict[str, float]) -> tuple[float, float]:
+        """Expected value from the baseline that predicted best lately, and the robust z of x against it."""
+        p = self.params
+        ready = [m for m in preds if len(self._resid[m]) >= p.min_history]
+        if not ready:
+            return preds.get("level", x), 0.0
+        best = min(ready, key=lambda m: self._err_sum[m] / max(len(self._err[m]), 1))
+        centre, spread = self._scale(best, preds[best])
+        return preds[best], (x - preds[best] - centre) / spread
+
+    def _score(self, x: float, surprises: tuple[float, float, float]) -> float:
+        """How far the point's surprises beat their records (>= threshold alerts), or leave the value range."""
+        p = self.params
+        point, shift, var = surprises
+        score = max(point / max(self._point_max.bar(), p.min_z), shift / max(self._shift_max.bar(), p.min_z))
+        if p.min_var > 0:
+            score = max(score, var / max(self._var_max.bar(), p.min_var))
+        if p.novel > 0 and point >= p.min_z:
+            hi, lo = self._hi.max(), -self._lo.max()
+            beyond = max(x - hi, lo - x) / max(hi - lo, p.abs_floor)
+            score = max(score, p.threshold * beyond / p.novel)
+        if p.rare > 0 and point >= p.min_z and score < p.threshold and self._is_rare(x):
+            score = p.threshold
+        return score
+
+    def _is_rare(self, x: float) -> bool:
+        """No value of the last `memory` points (as far as kept) lies within `rare` of their range from x."""
+        p = self.params
+        recent = np.asarray(self._values[-p.memory :], dtype=float)
+        if recent.size == 0:
+            return False
+        width = p.rare * max(self._hi.max() + self._lo.max(), p.abs_floor)
+        return not bool(np.any(np.abs(recent - x) <= width))
 
     def _learn(self, t: float, x: float, preds: dict[str, float]) -> None:
         p = self.params
@@ -240,12 +298,14 @@ class SpikeDetector:
     def to_state(self) -> dict[str, Any]:
         """Everything needed to resume after a restart, as plain JSON values."""
         return {
-            "version": 1,
+            "version": 2,
             "times": list(self._times),
             "values": list(self._values),
             "resid": {m: list(d) for m, d in self._resid.items()},
             "err": {m: list(d) for m, d in self._err.items()},
             "zs": list(self._zs),
+            "azs": list(self._azs),
+            "var_max": self._var_max.dump(),
             "point_max": self._point_max.dump(),
             "shift_max": self._shift_max.dump(),
             "high": self._hi.dump(),
@@ -268,13 +328,11 @@ class SpikeDetector:
             det._err[m].extend(float(v) for v in state.get("err", {}).get(m, []))
             det._err_sum[m] = sum(det._err[m])
         det._zs.extend(float(v) for v in state.get("zs", []))
-        for name, sm in (
-            ("point_max", det._point_max),
-            ("shift_max", det._shift_max),
-            ("high", det._hi),
-            ("low", det._lo),
-        ):
-            sm.load(state.get(name, [0, []]))
+        det._azs.extend(float(v) for v in state.get("azs", []))
+        for name, record in zip(("point_max", "shift_max", "var_max"), det._records(), strict=True):
+            record.load(state.get(name, [0, []]))
+        det._hi.load(state.get("high", [0, []]))
+        det._lo.load(state.get("low", [0, []]))
         det._level = float(state.get("level", 0.0))
         det._stats = {m: (float(c), float(w)) for m, (c, w) in state.get("stats", {}).items()}
         det._quiet = int(state.get("quiet", 0))
