@@ -26,10 +26,14 @@ class Context:
 
 
 def analyze_posts(
-    posts: Sequence[Mention], labels: Sequence[TextLabels], ctx: Context, now: datetime
+    posts: Sequence[Mention],
+    labels: Sequence[TextLabels],
+    ctx: Context,
+    now: datetime,
+    bursts: Mapping[int, int] | None = None,
 ) -> list[Analysis]:
-    """One Analysis per post, in order."""
-    bursts = burst_sizes([*ctx.recent, *posts], ctx.rules)
+    """One Analysis per post, in order (bursts over recent + posts are computed unless given)."""
+    bursts = burst_sizes([*ctx.recent, *posts], ctx.rules) if bursts is None else bursts
     out: list[Analysis] = []
     for post, lab in zip(posts, labels, strict=True):
         assert post.id is not None
@@ -52,10 +56,14 @@ def analyze_posts(
 
 
 def rejudge_recent(
-    recent: Sequence[Mention], current: Mapping[int, Analysis], ctx: Context, now: datetime
+    recent: Sequence[Mention],
+    current: Mapping[int, Analysis],
+    ctx: Context,
+    now: datetime,
+    bursts: Mapping[int, int] | None = None,
 ) -> list[Analysis]:
     """Posts analysed earlier that a burst seen now turns into suspected_coordinated."""
-    bursts = burst_sizes(recent, ctx.rules)
+    bursts = burst_sizes(recent, ctx.rules) if bursts is None else bursts
     changed: list[Analysis] = []
     for post in recent:
         old = current.get(post.id or -1)

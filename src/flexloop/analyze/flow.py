@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
+from flexloop.analyze.authenticity import burst_sizes
 from flexloop.analyze.core import Context, analyze_posts, rejudge_recent
 from flexloop.analyze.entities import ORDER_ID
 from flexloop.analyze.text import TextReader
@@ -32,10 +33,11 @@ def analyze_pending(
         by_author[o.customer_handle].append(o)
     recent = repo.recent_mentions(conn, now - BURST_LOOKBACK)
     ctx = Context(aliases=aliases, orders_by_id={o.id: o for o in found}, orders_by_author=by_author, recent=recent)
-    fresh = analyze_posts(posts, labels, ctx, now)
-    repo.save_analyses(conn, fresh)
     window = [*recent, *posts]
+    bursts = burst_sizes(window, ctx.rules)  # one clustering serves the new posts and the rejudging
+    fresh = analyze_posts(posts, labels, ctx, now, bursts)
+    repo.save_analyses(conn, fresh)
     current = repo.analyses_by_id(conn, [p.id for p in recent if p.id is not None])
-    changed = rejudge_recent(window, current, ctx, now)
+    changed = rejudge_recent(window, current, ctx, now, bursts)
     repo.relabel_authenticity(conn, changed)
     return fresh, changed
