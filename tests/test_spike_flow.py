@@ -95,3 +95,8 @@ def test_the_generated_alert_stream_is_deterministic_and_bursty() -> None:
     assert a == b and len(a) == 1000
     bursts = [x for x in a if x.product.startswith("BURST-")]
     assert len(bursts) == 40 and {x.product for x in bursts} == {"BURST-00000", "BURST-00001"}
+
+
+def test_a_new_series_does_not_alert_before_its_warm_up(store: Engine) -> None:
+    per_hour = _feed(store, [1, 0, 2, 30, 1, 0])
+    assert per_hour == [[]] * 6

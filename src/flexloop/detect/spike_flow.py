@@ -29,6 +29,8 @@ from flexloop.store import mentions_repo, state_repo
 from flexloop.store.events import append_events
 
 SERIES_KEY = "spike_series"
+# A series alerts only once its baselines have four days behind them (NAB's probation, in hours).
+WARM_UP_HOURS = 96
 
 
 def _complaint_series(a: Analysis) -> str | None:
@@ -55,19 +57,21 @@ def count_posts(
 
 
 def _feed(conn: Connection, book: HourlyCounts, series: str, now: datetime) -> list[SpikeReading]:
-    """Hand the finished hours of a series to its detector; the rising readings that fired."""
+    """Hand the finished hours of a series to its detector; the rising readings that fired after warm-up."""
     key = f"spike:{series}"
     raw = state_repo.read_state(conn, key) or {}
     points = book.closed(series, now, raw.get("fed"))
     if not points:
         return []
     det = SpikeDetector.from_state(raw["detector"], load_params()) if raw else SpikeDetector(load_params())
+    seen = int(raw.get("points", 0))
     fired = []
     for hour, value in points:
         r = det.update(as_time(hour), value)
-        if r.fired and r.observed > r.expected:
+        seen += 1
+        if r.fired and r.observed > r.expected and seen > WARM_UP_HOURS:
             fired.append(r)
-    state_repo.write_state(conn, key, {"fed": points[-1][0], "detector": det.to_state()}, now)
+    state_repo.write_state(conn, key, {"fed": points[-1][0], "points": seen, "detector": det.to_state()}, now)
     return fired
 
 

@@ -1,9 +1,9 @@
 """End-to-end latency of the embedded runner under a paced stream of raw posts (`flexloop bench pipeline`).
 
-Posts in several languages (the drill templates) arrive at a fixed rate on the wall clock and are stored
-as a connector would store them; every tick the embedded runner runs one batch (analyze with the shipped
-reader, detect, decide, act, measure) and commits. A post's latency is the wall time from its arrival to
-the commit of the batch that analysed it, backlog included.
+Posts in several languages (the drill templates, half naming an order id) arrive at a fixed rate on the
+wall clock and are stored as a connector would store them; every tick the embedded runner runs one batch
+(analyze with the shipped reader, detect, decide, act, measure) and commits. A post's latency is the wall
+time from its arrival to the commit of the batch that analysed it, backlog included.
 """
 
 from __future__ import annotations
@@ -42,8 +42,9 @@ def _posts(first: int, last: int, templates: list[str], rng: np.random.Generator
     """Store rows of posts first..last-1 (their arrival order is their id)."""
     rows: list[dict[str, Any]] = []
     for i in range(first, last):
+        order = f" #SL-{int(rng.integers(100_000, 999_999))}" if rng.random() < 0.5 else ""
         text = templates[int(rng.integers(len(templates)))].format(
-            product=PRODUCT, order="", days=int(rng.integers(3, 15))
+            product=PRODUCT, order=order, days=int(rng.integers(3, 15))
         )
         rows.append(
             {
