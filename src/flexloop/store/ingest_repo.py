@@ -60,6 +60,8 @@ def _sqlite_encoder(col_type: object) -> Callable[[Any], Any] | None:
 
 def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]], or_ignore: bool = False) -> int:
     """Insert many rows (on SQLite through one prepared executemany, the ingest hot path); returns rows stored."""
+    if not rows:
+        return 0
     if conn.dialect.name != "sqlite":
         conn.execute(table.insert(), rows)
         return len(rows)
