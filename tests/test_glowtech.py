@@ -38,6 +38,7 @@ def test_glowtech_warning_leads_to_the_heat_playbook(glowtech: dict[str, Any]) -
 def test_baseline_fires_nothing() -> None:
     r = run_drill("baseline", seed=1)
     assert r["warnings"] == [] and r["first_warning_day"] is None
+    assert r["spikes"] == []  # the spike detector runs in the pipeline and stays quiet without an incident
 
 
 def test_stylelink_warnings_only_from_its_cause_after_the_disruption() -> None:

@@ -29,8 +29,11 @@ from flexloop.store import mentions_repo, state_repo
 from flexloop.store.events import append_events
 
 SERIES_KEY = "spike_series"
-# A series alerts only once its baselines have four days behind them (NAB's probation, in hours).
+# A series alerts only once its baselines have four days behind them (NAB's probation, in hours),
+# and only on an hour with enough posts to act on (4 or 5 posts after days of none is rare, not an incident;
+# the baseline drills have such hours, GlowTech's melting chatter reaches 7).
 WARM_UP_HOURS = 96
+MIN_OBSERVED = 6
 
 
 def _complaint_series(a: Analysis) -> str | None:
@@ -69,7 +72,7 @@ def _feed(conn: Connection, book: HourlyCounts, series: str, now: datetime) -> l
     for hour, value in points:
         r = det.update(as_time(hour), value)
         seen += 1
-        if r.fired and r.observed > r.expected and seen > WARM_UP_HOURS:
+        if r.fired and r.observed > r.expected and r.observed >= MIN_OBSERVED and seen > WARM_UP_HOURS:
             fired.append(r)
     state_repo.write_state(conn, key, {"fed": points[-1][0], "points": seen, "detector": det.to_state()}, now)
     return fired
