@@ -248,13 +248,12 @@ def test_nulls_take_defaults_and_out_of_range_values_are_quarantined(store: Engi
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
-def test_worker_processes_give_the_same_result_in_file_order(
+def test_many_batches_keep_file_order_duplicates_and_quarantine(
     store: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
 ) -> None:
     import flexloop.ingest.flow as flow
 
-    monkeypatch.setattr(flow, "PARALLEL_FROM_BYTES", 0)
-    monkeypatch.setattr(flow, "BATCH", 7)  # many batches through two workers
+    monkeypatch.setattr(flow, "BATCH", 7)
     good = [{**MENTION, "native_id": str(i), "text": f"post {i}"} for i in range(40)]
     rows = [*good[:20], good[3], *good[20:]]  # one duplicate after the first batches
     if fmt == "jsonl":
@@ -263,11 +262,11 @@ def test_worker_processes_give_the_same_result_in_file_order(
         cols = ["platform", "native_id", "author_handle", "text", "created_at"]
         cells = [[str(r[c]) for c in cols] for r in rows] + [["tiktok", "x", "bo", "late", "yesterday"]]
         f = write_csv(tmp_path / "m.csv", cols, cells)
-    s = ingest_file(store, "mentions", f, NOW, workers=2)
+    s = ingest_file(store, "mentions", f, NOW)
     assert (s.stored, s.duplicates, s.quarantined) == (40, 1, 1)
     assert s.errors[0]["line"] == (43 if fmt == "csv" else 42)
     with store.connect() as conn:
         texts = list(conn.execute(select(mentions.c.text).order_by(mentions.c.id)).scalars())
     assert texts == [f"post {i}" for i in range(40)]
-    again = ingest_file(store, "mentions", f, NOW, workers=2)
+    again = ingest_file(store, "mentions", f, NOW)
     assert (again.stored, again.duplicates) == (0, 41)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -16,7 +15,6 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///flexloop.db"
     config: Path = Path("flexloop.toml")
     log_level: str = "WARNING"
-    ingest_workers: int = Field(default=0, ge=0)
 
 
 def settings() -> Settings:

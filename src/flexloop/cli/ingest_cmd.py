@@ -11,7 +11,6 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from flexloop.cli.common import emit_json, engine, err, friendly
-from flexloop.settings import settings
 
 
 class Kind(StrEnum):
@@ -27,13 +26,6 @@ def ingest_cmd(
     file: Path = typer.Argument(..., help="A CSV (with header) or JSONL file; see `flexloop schema KIND`."),
     json_out: bool = typer.Option(
         False, "--json", help="Print one JSON object: stored, duplicates, quarantined, errors."
-    ),
-    workers: int | None = typer.Option(
-        None,
-        "--workers",
-        min=0,
-        help="Processes validating the rows of a large file beside the writer (default FLEXLOOP_INGEST_WORKERS, "
-        "0: all in this process, fastest where cores are busy).",
     ),
 ) -> None:
     """Import FILE idempotently; malformed rows go to quarantine with file, line and reason."""
@@ -52,14 +44,7 @@ def ingest_cmd(
         transient=True,
     ) as bar:
         task = bar.add_task("ingest", total=size)
-        summary = ingest_file(
-            eng,
-            kind.value,
-            file,
-            datetime.now(UTC),
-            lambda n: bar.advance(task, n),
-            settings().ingest_workers if workers is None else workers,
-        )
+        summary = ingest_file(eng, kind.value, file, datetime.now(UTC), lambda n: bar.advance(task, n))
     line = f"{kind.value}: {summary.stored} stored, {summary.duplicates} duplicates, {summary.quarantined} quarantined"
     err.print(line, markup=False)
     for e in summary.errors[:5]:

@@ -10,25 +10,36 @@ from pydantic import BaseModel
 from flexloop.ingest.parse import Parsed, Pending, validate_pending
 from flexloop.ingest.schemas import CarrierRow, MentionRow, OrderRow, ShipmentRow, WarehouseRow
 
+MENTION_COLUMNS = (
+    "key", "platform", "native_id", "author_handle", "author_account_created", "author_followers", "text",
+    "created_at", "country", "url", "in_reply_to", "product_hints", "metrics", "analyzed",
+)  # fmt: skip
+
+
+def mention_values(m: MentionRow) -> tuple[Any, ...]:
+    """A mention as store values in MENTION_COLUMNS order: UTC times, lower-cased platform and handle, its key."""
+    platform = m.platform.lower()
+    created = m.author_account_created
+    return (
+        f"{platform}:{m.native_id}",
+        platform,
+        m.native_id,
+        m.author_handle.lstrip("@").lower(),
+        created.astimezone(UTC) if created else None,
+        m.author_followers or 0,
+        m.text,
+        m.created_at.astimezone(UTC),
+        m.country,
+        m.url,
+        m.in_reply_to,
+        m.product_hints,
+        m.metrics,
+        False,
+    )
+
 
 def mention_row(m: MentionRow) -> dict[str, Any]:
-    platform = m.platform.lower()
-    return {
-        "key": f"{platform}:{m.native_id}",
-        "platform": platform,
-        "native_id": m.native_id,
-        "author_handle": m.author_handle.lstrip("@").lower(),
-        "author_account_created": m.author_account_created.astimezone(UTC) if m.author_account_created else None,
-        "author_followers": m.author_followers or 0,
-        "text": m.text,
-        "created_at": m.created_at.astimezone(UTC),
-        "country": m.country,
-        "url": m.url,
-        "in_reply_to": m.in_reply_to,
-        "product_hints": m.product_hints,
-        "metrics": m.metrics,
-        "analyzed": False,
-    }
+    return dict(zip(MENTION_COLUMNS, mention_values(m), strict=True))
 
 
 def order_row(o: OrderRow) -> dict[str, Any]:
@@ -66,15 +77,15 @@ def to_store_row(kind: str, row: BaseModel) -> dict[str, Any]:
 
 
 class Prepared(NamedTuple):
-    """A batch ready for the store: rows to write and (line, raw, reason) of rows to quarantine."""
+    """A validated batch: the good rows' records and (line, raw, reason) of the rows to quarantine."""
 
-    rows: list[dict[str, Any]]
+    good: list[BaseModel]
     bad: list[tuple[int, str, str]]
 
 
 def prepare(kind: str, batch: list[Pending | Parsed]) -> Prepared:
-    """Validate and normalise one batch of split rows (pure: it runs in worker processes too)."""
+    """Validate one batch of split rows."""
     parsed = validate_pending(kind, batch)
-    rows = [to_store_row(kind, p.row) for p in parsed if p.row is not None]
+    good = [p.row for p in parsed if p.row is not None]
     bad = [(p.line, p.raw, p.reason or "invalid row") for p in parsed if p.row is None]
-    return Prepared(rows, bad)
+    return Prepared(good, bad)

@@ -9,7 +9,7 @@ from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, Boolean, Column, Connection, Date, Table, select
+from sqlalchemy import JSON, Boolean, Connection, Date, Table, select
 
 from flexloop.store.tables import carriers, mentions, orders, quarantine, shipment_events, warehouses
 from flexloop.store.types import UtcDateTime
@@ -59,30 +59,53 @@ def _sqlite_encoder(col_type: object) -> Callable[[Any], Any] | None:
 
 
 def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]], or_ignore: bool = False) -> int:
-    """Insert many rows (on SQLite through one prepared executemany, the ingest hot path); returns rows stored."""
+    """Insert many rows (on SQLite through one prepared executemany); returns rows stored."""
     if not rows:
         return 0
     if conn.dialect.name != "sqlite":
         conn.execute(table.insert(), rows)
         return len(rows)
-    cols = [c for c in table.columns if c.name in rows[0]]
+    names = [c.name for c in table.columns if c.name in rows[0]]
+    pick = itemgetter(*names) if len(names) > 1 else (lambda r: (r[names[0]],))
+    return insert_values(conn, table, names, [pick(r) for r in rows], or_ignore)
+
+
+def insert_values(
+    conn: Connection, table: Table, names: Sequence[str], values: list[tuple[Any, ...]], or_ignore: bool = False
+) -> int:
+    """Insert value tuples in the order of NAMES (the ingest hot path: no dict per row); returns rows stored."""
+    if not values:
+        return 0
+    if conn.dialect.name != "sqlite":
+        conn.execute(table.insert(), [dict(zip(names, v, strict=True)) for v in values])
+        return len(values)
     verb = "INSERT OR IGNORE" if or_ignore else "INSERT"
-    sql = f"{verb} INTO {table.name} ({', '.join(c.name for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
-    return int(conn.exec_driver_sql(sql, _sqlite_params(cols, rows)).rowcount)
+    sql = f"{verb} INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+    return int(conn.exec_driver_sql(sql, _sqlite_params(table, names, values)).rowcount)
 
 
-def _sqlite_params(cols: list[Column[Any]], rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-    """Rows as parameter tuples in column order, encoded only where the column type needs it."""
-    pick = itemgetter(*(c.name for c in cols)) if len(cols) > 1 else (lambda r: (r[cols[0].name],))
-    encoders = [(i, f) for i, c in enumerate(cols) if (f := _sqlite_encoder(c.type)) is not None]
+def _sqlite_params(table: Table, names: Sequence[str], values: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Value tuples encoded as SQLAlchemy's SQLite types store them, only where the column type needs it."""
+    encoders = [(i, f) for i, n in enumerate(names) if (f := _sqlite_encoder(table.c[n].type)) is not None]
+    if not encoders:
+        return values
     params = []
-    for row in rows:
-        values = list(pick(row))
+    for row in values:
+        encoded = list(row)
         for i, f in encoders:
-            if values[i] is not None:
-                values[i] = f(values[i])
-        params.append(tuple(values))
+            if encoded[i] is not None:
+                encoded[i] = f(encoded[i])
+        params.append(tuple(encoded))
     return params
+
+
+def store_mention_values(conn: Connection, names: Sequence[str], values: list[tuple[Any, ...]]) -> tuple[int, int]:
+    """Insert new mentions given as value tuples (key first); returns (stored, duplicates)."""
+    assert names[0] == "key"
+    if conn.dialect.name == "sqlite":  # one statement: the unique key ignores what is already stored
+        stored = insert_values(conn, mentions, names, values, or_ignore=True)
+        return stored, len(values) - stored
+    return insert_new(conn, mentions, "key", [dict(zip(names, v, strict=True)) for v in values])
 
 
 def upsert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> tuple[int, int]:
