@@ -140,20 +140,28 @@ class ModelReader:
         texts = list(texts)
         pending = _background().submit(self.langid.identify, texts)
         parts: dict[str, list[F32]] = {t: [] for t in self.heads}
+        embs: list[F32] = []
         for start in range(0, len(texts), BATCH):
             chunk = texts[start : start + BATCH]
             clipped = [clip(t) for t in chunk]
             emb = embed(clipped, clipped=True)
             grams = hashed_ngrams(clipped, clipped=True)
+            embs.append(emb)
             for task, p in self._stacked.proba(emb, grams).items():
                 parts[task].append(p)
         proba = {
             t: np.vstack(p) if p else np.zeros((0, len(self.heads[t].labels)), np.float32) for t, p in parts.items()
         }
         labels = {t: h.labels for t, h in self.heads.items()}
+        langs = pending.result()
+        for task, head in self.heads.items():
+            if head.lang_codes and texts:  # per-language residual heads, on the identified language
+                z = np.log(np.maximum(proba[task], 1e-30)) + head.lang_residual(np.vstack(embs), langs)
+                z -= z.max(axis=1, keepdims=True)
+                e = np.exp(z)
+                proba[task] = np.asarray(e / e.sum(axis=1, keepdims=True), dtype=np.float32)
         if {"complaint", "issue", "sentiment"} <= set(proba):
             proba["complaint"] = _complaint_ensemble(proba, labels)
-        langs = pending.result()
         safety = [is_safety_risk(t, lang) for t, lang in zip(texts, langs, strict=True)]
         return Reading(langs, proba, labels, safety)
 

@@ -28,10 +28,14 @@ class Recipe:
     balanced: bool = True
     max_iter: int = 400
     balance_files: float = 0.0  # weight rows by (file size)^-p so big files do not drown small ones
+    # Per-language residual heads over the embedding alone (added to the joint logits for posts whose
+    # identified language has one); trained when the rows' languages are given. 0 = none.
+    lang_c: float = 0.0
+    lang_min_rows: int = 500
 
 
 RECIPES: dict[str, Recipe] = {
-    "sentiment": Recipe(c=1.0, emb_scale=3.0, balance_files=0.5),
+    "sentiment": Recipe(c=1.0, emb_scale=3.0, balance_files=0.5, lang_c=1.0),
     "complaint": Recipe(c=2.0, emb_scale=3.0, balance_files=0.5),
     "issue": Recipe(c=4.0, emb_scale=3.0, balance_files=0.5),
     "intent": Recipe(c=4.0, emb_scale=3.0, balance_files=0.5),
@@ -47,15 +51,33 @@ class Head:
     w_emb: F32
     w_hash: F32
     bias: F32
+    # Optional per-language residual heads over the embedding: codes, (L, classes, EMB_DIM), (L, classes).
+    lang_codes: tuple[str, ...] = ()
+    w_emb_lang: F32 | None = None
+    bias_lang: F32 | None = None
 
-    def logits(self, emb: F32, grams: sparse.csr_matrix) -> F32:
-        """Unnormalised class scores, one row per text."""
+    def lang_residual(self, emb: F32, langs: Sequence[str]) -> F32:
+        """Logits to add for posts whose language has a residual head (zeros elsewhere)."""
+        z = np.zeros((len(emb), len(self.labels)), dtype=np.float32)
+        if not self.lang_codes or self.w_emb_lang is None or self.bias_lang is None:
+            return z
+        arr = np.asarray(langs)
+        for i, code in enumerate(self.lang_codes):
+            rows = np.flatnonzero(arr == code)
+            if rows.size:
+                z[rows] = emb[rows] @ self.w_emb_lang[i].T + self.bias_lang[i]
+        return z
+
+    def logits(self, emb: F32, grams: sparse.csr_matrix, langs: Sequence[str] | None = None) -> F32:
+        """Unnormalised class scores, one row per text (LANGS: each text's language, for residual heads)."""
         z = emb @ self.w_emb.T + np.asarray(grams @ self.w_hash.T) + self.bias
+        if langs is not None:
+            z = z + self.lang_residual(emb, langs)
         return np.asarray(z, dtype=np.float32)
 
-    def proba(self, emb: F32, grams: sparse.csr_matrix) -> F32:
+    def proba(self, emb: F32, grams: sparse.csr_matrix, langs: Sequence[str] | None = None) -> F32:
         """Class probabilities, one row per text, columns in `labels` order."""
-        z = self.logits(emb, grams)
+        z = self.logits(emb, grams, langs)
         z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return np.asarray(e / e.sum(axis=1, keepdims=True), dtype=np.float32)
@@ -63,12 +85,20 @@ class Head:
     def save(self, out: Path, card: dict[str, Any]) -> None:
         """Write float16 weights and the model card to a directory."""
         out.mkdir(parents=True, exist_ok=True)
+        extra: dict[str, Any] = {}
+        if self.lang_codes and self.w_emb_lang is not None and self.bias_lang is not None:
+            extra = {
+                "lang_codes": np.array(self.lang_codes),
+                "w_emb_lang": self.w_emb_lang.astype(np.float16),
+                "bias_lang": self.bias_lang.astype(np.float32),
+            }
         np.savez_compressed(
             out / WEIGHTS,
             labels=np.array(self.labels),
             w_emb=self.w_emb.astype(np.float16),
             w_hash=self.w_hash.astype(np.float16),
             bias=self.bias.astype(np.float32),
+            **extra,
         )
         (out / CARD).write_text(json.dumps({"task": self.task, **card}, indent=2, ensure_ascii=False) + "\n")
 
@@ -83,12 +113,16 @@ def load_head(directory: Path) -> Head:
         w_hash = z["w_hash"].astype(np.float32)
         if w_hash.shape[1] != HASH_DIM:
             raise BadInput(f"{directory}: model built for another feature size")
+        has_lang = "lang_codes" in z.files
         return Head(
             task=str(card.get("task", "")),
             labels=tuple(str(x) for x in z["labels"]),
             w_emb=z["w_emb"].astype(np.float32),
             w_hash=w_hash,
             bias=z["bias"].astype(np.float32),
+            lang_codes=tuple(str(x) for x in z["lang_codes"]) if has_lang else (),
+            w_emb_lang=z["w_emb_lang"].astype(np.float32) if has_lang else None,
+            bias_lang=z["bias_lang"].astype(np.float32) if has_lang else None,
         )
 
 
@@ -100,8 +134,10 @@ def design(emb: F32, grams: sparse.csr_matrix, scale: float) -> sparse.csr_matri
 def fit(
     task: str, emb: F32, texts: Sequence[str], labels: Sequence[str], seed: int = 7,
     grams: sparse.csr_matrix | None = None, groups: Sequence[int] | None = None,
+    langs: Sequence[str] | None = None,
 ) -> Head:  # fmt: skip
-    """Train a head with the task's recipe; the same data and seed give the same weights."""
+    """Train a head with the task's recipe; the same data and seed give the same weights (LANGS: the rows'
+    gold languages, which add per-language residual heads when the recipe asks for them)."""
     from sklearn.linear_model import LogisticRegression
 
     classes = sorted(set(labels))
@@ -128,7 +164,37 @@ def fit(
         coef = np.vstack([np.zeros_like(coef), coef])
         bias = np.array([0.0, bias[0]], dtype=np.float32)
     w_emb = coef[:, :EMB_DIM] * recipe.emb_scale
-    return Head(task, tuple(classes), w_emb, coef[:, EMB_DIM:], bias)
+    head = Head(task, tuple(classes), w_emb, coef[:, EMB_DIM:], bias)
+    if recipe.lang_c and langs is not None:
+        _fit_lang_heads(head, emb, y, np.asarray(langs), recipe, seed)
+    return head
+
+
+def _fit_lang_heads(head: Head, emb: F32, y: npt.NDArray[np.int64], langs: npt.NDArray[Any], recipe: Recipe,
+                    seed: int) -> None:  # fmt: skip
+    """One class-balanced embedding-only logistic regression per language with enough rows of every class."""
+    from sklearn.linear_model import LogisticRegression
+
+    k = len(head.labels)
+    codes, ws, bs = [], [], []
+    for code in sorted(set(langs.tolist()) - {"und", ""}):
+        rows = np.flatnonzero(langs == code)
+        if rows.size < recipe.lang_min_rows or len(set(y[rows].tolist())) < k:
+            continue
+        clf = LogisticRegression(C=recipe.lang_c, max_iter=2000, class_weight="balanced", random_state=seed)
+        clf.fit(emb[rows], y[rows])
+        coef = np.asarray(clf.coef_, dtype=np.float32)
+        bias = np.asarray(clf.intercept_, dtype=np.float32)
+        if k == 2:
+            coef = np.vstack([np.zeros_like(coef), coef])
+            bias = np.array([0.0, bias[0]], dtype=np.float32)
+        codes.append(str(code))
+        ws.append(coef)
+        bs.append(bias)
+    if codes:
+        head.lang_codes = tuple(codes)
+        head.w_emb_lang = np.stack(ws)
+        head.bias_lang = np.stack(bs)
 
 
 def stratified_folds(labels: Sequence[str], k: int, seed: int = 7) -> list[npt.NDArray[np.int64]]:

@@ -53,7 +53,7 @@ def train_cmd(
         n_corr = len(rows)
     err.print(f"training {task} on {len(ds.texts)} rows …")
     emb = embed_cached(ds.texts, os.environ.get("FLEXLOOP_EMBED_CACHE"))
-    head = fit(task, emb, ds.texts, ds.labels, seed=seed, groups=ds.files)
+    head = fit(task, emb, ds.texts, ds.labels, seed=seed, groups=ds.files, langs=ds.langs)
     counts = {lab: ds.labels.count(lab) for lab in head.labels}
     card = {
         "labels": counts,
