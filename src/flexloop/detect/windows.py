@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flexloop.detect.incidents import POLICY, Post, TierPolicy, TierReading, tier_of
@@ -80,11 +80,6 @@ class IncidentWindow:
         countries = tuple(sorted(c for c, n in self.countries.items() if n > 0 and c != "unknown"))
         surge = self._hourly_spike(_epoch(at), policy)
         return tier_of(issue, self.genuine, countries, self.reach, self.safety > 0, surge, policy)
-
-    def hourly_genuine(self, hour_start: float) -> int:
-        """Genuine complaints in the hour starting at `hour_start` (epoch seconds, on a bucket edge)."""
-        first = _bucket(hour_start)
-        return sum(self.buckets.get(b, 0) for b in range(first, first + 3600 // BUCKET_S))
 
     # ----- internals ---------------------------------------------------------------------------
     def _count_alert(self, t: float, policy: TierPolicy) -> bool:
@@ -168,7 +163,3 @@ class IncidentWindow:
             latest=float(raw["latest"]),
         )
 
-
-def hour_floor(at: datetime) -> datetime:
-    """The start of the clock hour holding `at`, in UTC."""
-    return at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
