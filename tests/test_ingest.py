@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Table, func, select
 
 from flexloop.errors import BadInput
 from flexloop.ingest.flow import ingest_file
@@ -87,9 +87,9 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
     return path
 
 
-def count(store: Engine, table: object) -> int:
+def count(store: Engine, table: Table) -> int:
     with store.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
 
 def test_mentions_jsonl_normalised_and_idempotent(store: Engine, tmp_path: Path) -> None:

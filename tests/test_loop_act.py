@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from flexloop.act.replies import draft, languages, redact
-from flexloop.act.sla import CRISIS, GENERAL, LOGISTICS, POLICIES, policy_for, reply_stops, warn_at
+from flexloop.act.sla import CRISIS, GENERAL, LOGISTICS, POLICIES, SlaPolicy, policy_for, reply_stops, warn_at
 from flexloop.domain.records import Analysis
 from flexloop.domain.vocab import Authenticity, Intent, IssueType, Sentiment, Tier
 
@@ -84,8 +84,8 @@ def test_reply_stops(policy: str, has_new_date: bool, has_offer: bool, stops: bo
     ("policy", "minutes"),
     [(CRISIS, 12), (LOGISTICS, 24), (GENERAL, 48)],
 )
-def test_warn_at_is_80_percent_of_the_budget(policy: object, minutes: int) -> None:
-    assert warn_at(T0, policy) == T0 + timedelta(minutes=minutes)  # type: ignore[arg-type]
+def test_warn_at_is_80_percent_of_the_budget(policy: SlaPolicy, minutes: int) -> None:
+    assert warn_at(T0, policy) == T0 + timedelta(minutes=minutes)
 
 
 # --- drafts --------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -51,8 +52,8 @@ def mention(
     )
 
 
-def burst(step: timedelta, **kw: object) -> list[Mention]:
-    return [mention(i + 1, t, T0 + i * step, **kw) for i, t in enumerate(PUSH)]  # type: ignore[arg-type]
+def burst(step: timedelta, **kw: Any) -> list[Mention]:
+    return [mention(i + 1, t, T0 + i * step, **kw) for i, t in enumerate(PUSH)]
 
 
 def order(oid: str, sku: str, country: str = "US", handle: str = "buyer", day: int = 1) -> Order:

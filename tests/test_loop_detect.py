@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -56,8 +57,8 @@ def post(
     return Post(next(_ids), at, platform, country, followers, complaint, genuine, safety)
 
 
-def spaced(n: int, step: timedelta, start: datetime = T0, **kw: object) -> list[Post]:
-    return [post(start + i * step, **kw) for i in range(n)]  # type: ignore[arg-type]
+def spaced(n: int, step: timedelta, start: datetime = T0, **kw: Any) -> list[Post]:
+    return [post(start + i * step, **kw) for i in range(n)]
 
 
 # --- incident keys -------------------------------------------------------------------------------

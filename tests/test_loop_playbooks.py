@@ -12,6 +12,7 @@ from flexloop.decide.examples import check_example, run_event, summary
 from flexloop.decide.playbooks import (
     Condition,
     Example,
+    Op,
     Playbook,
     check,
     first_failure,
@@ -160,8 +161,8 @@ PAYLOAD: dict[str, Any] = {
         ("incident.tier.deeper", "exists", True, False),  # a path through a string is missing
     ],
 )
-def test_operator(path: str, op: str, value: Any, expected: bool) -> None:
-    assert check(Condition(path=path, op=op, value=value), PAYLOAD) is expected  # type: ignore[arg-type]
+def test_operator(path: str, op: Op, value: Any, expected: bool) -> None:
+    assert check(Condition(path=path, op=op, value=value), PAYLOAD) is expected
 
 
 def test_lookup_follows_dotted_paths() -> None:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from flexloop.detect import nab
@@ -144,7 +145,7 @@ def _write_nab(root: Path, with_results: bool = True) -> None:
                 )
 
 
-def _app():  # type: ignore[no-untyped-def]
+def _app() -> typer.Typer:
     from flexloop.cli.app import app
 
     return app

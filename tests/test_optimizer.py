@@ -7,6 +7,7 @@ import math
 import random
 from datetime import date, timedelta
 from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -19,8 +20,8 @@ from flexloop.decide.optimizer_bench import make_instance
 TODAY = date(2026, 11, 2)  # the bench instances are generated for this day too
 
 
-def _option(oid: str, **kw: object) -> RerouteOption:
-    base: dict[str, object] = {
+def _option(oid: str, **kw: Any) -> RerouteOption:
+    base: dict[str, Any] = {
         "id": oid,
         "kind": "carrier",
         "carrier": "C1",
@@ -33,7 +34,7 @@ def _option(oid: str, **kw: object) -> RerouteOption:
         "distance_km": 1000.0,
     }
     base.update(kw)
-    return RerouteOption(**base)  # type: ignore[arg-type]
+    return RerouteOption(**base)
 
 
 def _order(oid: str, sku: str = "A", qty: int = 1, country: str = "US", days: int = 3) -> RerouteOrder:

@@ -114,7 +114,8 @@ def murmur3_32(data: Sequence[bytes]) -> npt.NDArray[np.int32]:
 def _columns(grams: Sequence[str]) -> list[int]:
     """Hashed feature columns of n-gram strings (scikit-learn HashingVectorizer's abs(h) % n_features)."""
     h = murmur3_32([g.encode("utf-8") for g in grams]).astype(np.int64)
-    return (np.abs(h) % HASH_DIM).tolist()  # type: ignore[no-any-return]
+    columns: list[int] = (np.abs(h) % HASH_DIM).tolist()
+    return columns
 
 
 def _char_wb(word: str) -> list[str]:
