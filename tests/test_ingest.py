@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -72,7 +73,7 @@ NETWORK = [
 ]
 
 
-def write_jsonl(path: Path, rows: list[object], extra: str = "") -> Path:
+def write_jsonl(path: Path, rows: Sequence[object], extra: str = "") -> Path:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows) + extra, encoding="utf-8")
     return path
 
