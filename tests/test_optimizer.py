@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -143,23 +144,15 @@ def form(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str
     return str(request.param)
 
 
-@pytest.mark.parametrize("seed", range(40))
-def test_matches_brute_force(seed: int, form: str) -> None:
+Instance = Callable[[random.Random], tuple[list[RerouteOrder], list[RerouteOption]]]
+CASES = [(_random_instance, seed) for seed in range(40)] + [(_shared_lane_instance, 1000 + s) for s in range(30)]
+
+
+@pytest.mark.parametrize(("make", "seed"), CASES, ids=[f"{m.__name__.strip('_')}-{s}" for m, s in CASES])
+def test_matches_brute_force(make: Instance, seed: int, form: str) -> None:
+    """Random instances, and instances where lanes and stock are shared, solve to the brute-force optimum."""
     rng = random.Random(seed)
-    orders, options = _random_instance(rng)
-    carbon = rng.choice([0.0, 0.05])
-    res = solve_reroute(orders, options, TODAY, carbon_price_per_kg=carbon)
-    left, cost = _brute(orders, options, carbon)
-    assert res.status == "optimal"
-    assert len(res.unassigned) == left
-    assert res.objective == pytest.approx(cost, rel=1e-4, abs=1e-6)
-    _check_limits(res, orders, options)
-
-
-@pytest.mark.parametrize("seed", range(30))
-def test_shared_lanes_and_stock_match_brute_force(seed: int, form: str) -> None:
-    rng = random.Random(1000 + seed)
-    orders, options = _shared_lane_instance(rng)
+    orders, options = make(rng)
     carbon = rng.choice([0.0, 0.05])
     res = solve_reroute(orders, options, TODAY, carbon_price_per_kg=carbon)
     left, cost = _brute(orders, options, carbon)
