@@ -83,7 +83,8 @@ class HourlyCounts:
         if last is None or (fed is not None and last <= fed):
             for h in done:
                 del counts[h]
-            return self._tidy(series)
+            self._tidy(series)
+            return []
         start = fed + HOUR if fed is not None else done[0]
         start = max(start, last - (MAX_GAP_HOURS - 1) * HOUR)
         points = [(h, max(counts.get(h, 0.0), 0.0)) for h in range(start, last + HOUR, HOUR)]
@@ -92,10 +93,10 @@ class HourlyCounts:
         self._tidy(series)
         return points
 
-    def _tidy(self, series: str) -> list[tuple[int, float]]:
+    def _tidy(self, series: str) -> None:
+        """Forget a series with no open hours left."""
         if not self.open.get(series):
             self.open.pop(series, None)
-        return []
 
     def to_json(self) -> dict[str, Any]:
         return {"open": {s: {str(h): n for h, n in c.items()} for s, c in self.open.items()}}
