@@ -259,12 +259,17 @@ class LanguageIdentifier:
                 return lang
         return None
 
+    def _hinglish(self, words: list[str]) -> bool:
+        """Romanised Hindi by its function words: decided whatever lingua would say."""
+        if "hi" not in self.languages or not words:
+            return False
+        hits = sum(w in _HINGLISH for w in words)
+        return hits >= 2 and hits / len(words) >= 0.2
+
     def _refine(self, lang: str, text: str) -> str:
         words = _WORD.findall(text.lower())
-        if "hi" in self.languages and words:
-            hits = sum(w in _HINGLISH for w in words)
-            if hits >= 2 and hits / len(words) >= 0.2:
-                return "hi"
+        if self._hinglish(words):
+            return "hi"
         if lang in {"id", "ms"} and {"id", "ms"} <= set(self.languages):
             ms = sum(w in _MALAY_ONLY for w in words)
             ind = sum(w in _INDONESIAN_ONLY for w in words)
@@ -282,7 +287,10 @@ class LanguageIdentifier:
             if script is not None:
                 out[i] = script
             elif _LATIN.search(text):
-                (long if len(text) >= LOW_ACCURACY_FROM else short).append((i, text))
+                if self._hinglish(_WORD.findall(text.lower())):
+                    out[i] = "hi"  # what `_refine` returns whatever lingua says: lingua need not run
+                else:
+                    (long if len(text) >= LOW_ACCURACY_FROM else short).append((i, text))
         precise, quick = self._build() if (short or long) else (None, None)
         for batch, detector in ((short, precise), (long, quick)):
             if not batch:
@@ -290,7 +298,9 @@ class LanguageIdentifier:
             if detector is None:
                 found: list[Any] = [None] * len(batch)
             else:
-                found = detector.detect_languages_in_parallel_of([t for _, t in batch])
+                distinct = list(dict.fromkeys(t for _, t in batch))  # reposts and copies: read once
+                by_text = dict(zip(distinct, detector.detect_languages_in_parallel_of(distinct), strict=True))
+                found = [by_text[t] for _, t in batch]
             for (i, text), lang in zip(batch, found, strict=True):
                 code = _lingua_code(lang) if lang is not None else (self._latin or [UNDETERMINED])[0]
                 out[i] = self._refine(code, text)
