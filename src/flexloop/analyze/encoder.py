@@ -125,29 +125,38 @@ class FastUSE:
         return ids
 
     # ---------- per distinct token ----------
-    def _token_layer(self, uniq: I64) -> tuple[F32, F32, list[F32]]:
-        """Dequantised embeddings, projected + normed inputs, and first-conv slot products of distinct tokens."""
+    def _token_layer(self, uniq: I64, emb: F32, x: F32, slots: list[F32]) -> None:
+        """Dequantised embeddings, projected + normed inputs, and first-conv slot products (n * CNN wide) of
+        distinct tokens, written into the given rows."""
         chunk = uniq % self.n_chunks
-        emb = self.table[uniq].astype(np.float32)
+        emb[...] = self.table[uniq]
         emb *= self.scale[chunk, None]
         emb += self.lo[chunk, None]
-        x = emb @ self.proj_w
+        np.matmul(emb, self.proj_w, out=x)
         x += self.proj_b
         _layernorm(x, self.ln_g_all, self.ln_b_all, self.eps)
-        slots = [(x[:, i * CNN : (i + 1) * CNN] @ self.w1[i]).reshape(len(uniq), n, CNN) for i, (n, _) in
-                 enumerate(ORDERS)]  # fmt: skip
-        return emb, x, slots
+        for i in range(len(ORDERS)):
+            np.matmul(x[:, i * CNN : (i + 1) * CNN], self.w1[i], out=slots[i])
 
     def _token_layers(self, uniq: I64) -> tuple[F32, F32, list[F32]]:
-        """`_token_layer` over both threads, plus a last all-zero row of slot products for the padding token."""
-        if self.threads < 2 or len(uniq) < 256:
-            parts = [self._token_layer(uniq)]
+        """`_token_layer` over both threads into shared buffers (no copies), plus a last all-zero row of slot
+        products for the padding token."""
+        m = len(uniq)
+        emb = np.empty((m, DIM), dtype=np.float32)
+        x = np.empty((m, len(ORDERS) * CNN), dtype=np.float32)
+        flat = [np.empty((m + 1, n * CNN), dtype=np.float32) for n, _ in ORDERS]
+        for f in flat:
+            f[m] = 0.0
+
+        def fill(rows: I64) -> None:
+            lo, hi = (int(rows[0]), int(rows[-1]) + 1) if len(rows) else (0, 0)
+            self._token_layer(uniq[lo:hi], emb[lo:hi], x[lo:hi], [f[lo:hi] for f in flat])
+
+        if self.threads < 2 or m < 256:
+            fill(np.arange(m))
         else:
-            parts = list(self._pool_for(self.threads).map(self._token_layer, np.array_split(uniq, self.threads)))
-        emb = np.vstack([p[0] for p in parts])
-        x = np.vstack([p[1] for p in parts])
-        slots = [np.concatenate([*(p[2][i] for p in parts), np.zeros((1, n, CNN), np.float32)]) for i, (n, _) in
-                 enumerate(ORDERS)]  # fmt: skip
+            list(self._pool_for(self.threads).map(fill, np.array_split(np.arange(m), self.threads)))
+        slots = [f.reshape(m + 1, n, CNN) for f, (n, _) in zip(flat, ORDERS, strict=True)]
         return emb, x, slots
 
     # ---------- per token and per sentence ----------
