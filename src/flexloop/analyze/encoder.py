@@ -76,6 +76,9 @@ class FastUSE:
         self.w1 = [np.ascontiguousarray(np.hstack(np.split(w, n))) for w, (n, _) in zip(b.w1, ORDERS, strict=True)]
         self.b1, self.w2, self.b2 = b.b1, b.w2, b.b2
         self.cnn_w, self.cnn_b = b.cnn_W, b.cnn_b
+        # The token layer norm's scale and shift, folded through the token sum into the pooling projection.
+        self.cnn_w_scaled = np.ascontiguousarray(self.ln_g[:, None] * self.cnn_w, dtype=np.float32)
+        self.cnn_b_folded = np.asarray(self.ln_b @ self.cnn_w + self.cnn_b, dtype=np.float32)
         self.d0, self.d1, self.d2, self.d3, self.p1, self.p3 = b.d0, b.d1, b.d2, b.d3, b.p1, b.p3
         self.eps = float(b.eps)
         self._one_blas_thread: Any = (
@@ -179,12 +182,15 @@ class FastUSE:
             np.maximum(c2, 0, out=c2)
             c2 += h
             feats[:, DIM + i * CNN : DIM + (i + 1) * CNN] = c2
-        _layernorm(feats, self.ln_g, self.ln_b, self.eps)
-        member = np.zeros((len(lens), n_tok), dtype=np.float32)  # token sums as a GEMM (reduceat is slow)
-        member[np.repeat(np.arange(len(lens)), lens), np.arange(n_tok)] = 1.0
-        mean = (member @ feats) @ self.cnn_w
+        # Layer norm, then token sums as a GEMM (reduceat is slow): each token's 1/std goes into the summing
+        # matrix and gamma/beta into the pooling projection, so the big per-token array is only centred.
+        feats -= feats.mean(axis=-1, keepdims=True)
+        inv_std = np.reciprocal(np.sqrt(np.einsum("ij,ij->i", feats, feats) / feats.shape[-1] + self.eps))
+        member = np.zeros((len(lens), n_tok), dtype=np.float32)
+        member[np.repeat(np.arange(len(lens)), lens), np.arange(n_tok)] = inv_std
+        mean = (member @ feats) @ self.cnn_w_scaled
         flens = lens.astype(np.float32)
-        mean += flens[:, None] * self.cnn_b
+        mean += flens[:, None] * self.cnn_b_folded
         mean *= np.reciprocal(np.sqrt(flens))[:, None]
         y0 = np.maximum(mean @ self.d0, 0)
         y1 = mean @ self.p1
