@@ -119,8 +119,8 @@ class ModelReader:
         self._stacked = None
 
     def warm_up(self) -> None:
-        """Load every lazily loaded model now (language models, encoder, phone and MinHash tables), so timings
-        exclude loading."""
+        """Load every lazily loaded model now (language models, encoder and its exact tokenizer, phone and MinHash
+        tables), so timings exclude loading."""
         from datetime import UTC, datetime
 
         from flexloop.analyze.authenticity import burst_sizes
@@ -128,6 +128,7 @@ class ModelReader:
         from flexloop.domain.records import Mention
 
         self.analyse(WARM_UP)
+        _ = encoder().exact  # the fallback tokenizer, built now rather than inside a timed pass
         now = datetime(2026, 1, 1, tzinfo=UTC)
         burst_sizes([Mention("warm-up", str(i), f"a{i}", t, now, id=i) for i, t in enumerate(WARM_UP[:3])])
         for text in WARM_UP[:2]:
@@ -154,9 +155,10 @@ class ModelReader:
         }
         labels = {t: h.labels for t, h in self.heads.items()}
         langs = pending.result()
+        all_emb = np.vstack(embs) if embs else np.zeros((0, 0), np.float32)
         for task, head in self.heads.items():
-            if head.lang_codes and texts:  # per-language residual heads, on the identified language
-                z = np.log(np.maximum(proba[task], 1e-30)) + head.lang_residual(np.vstack(embs), langs)
+            if head.by_language and texts:  # per-language residual and lexical heads, on the identified language
+                z = np.log(np.maximum(proba[task], 1e-30)) + head.lang_residual(all_emb, langs, texts)
                 z -= z.max(axis=1, keepdims=True)
                 e = np.exp(z)
                 proba[task] = np.asarray(e / e.sum(axis=1, keepdims=True), dtype=np.float32)

