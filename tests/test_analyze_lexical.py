@@ -10,7 +10,7 @@ import pytest
 
 from flexloop.analyze import training
 from flexloop.analyze.features import EMB_DIM, hashed_ngrams
-from flexloop.analyze.lexical import analyzer_for, counts, fit_lexical, grams
+from flexloop.analyze.lexical import LEX_DIM, analyzer_for, counts, fit_lexical, words
 from flexloop.analyze.training import fit, load_head
 
 GOOD = ["barangnya bagus banget", "bagus sekali, makasih", "mantap bagus", "pengiriman cepat bagus"]
@@ -20,13 +20,19 @@ TEXTS = (GOOD + BAD + MEH) * 3
 LABELS = ([2] * 4 + [0] * 4 + [1] * 4) * 3
 
 
-def test_word_and_character_grams() -> None:
-    assert grams("Barang RUSAK, a 2x!", "word") == ["barang", "rusak", "0x", "barang rusak", "rusak 0x"]
-    chars = grams("ดีมาก", "char")
-    assert chars[:5] == ["ด", "ี", "ม", "า", "ก"] and "ดีมาก" in chars and len(chars) == 5 + 4 + 3 + 2 + 1
+def test_word_grams_and_character_gram_counts() -> None:
+    assert words("Barang RUSAK, a 2x!") == ["barang", "rusak", "0x", "barang rusak", "rusak 0x"]
     assert analyzer_for("th") == "char" and analyzer_for("id") == "word"
     x = counts(["bagus bagus", ""], "word")
-    assert x.shape[0] == 2 and x[0].sum() == 3 and x[1].nnz == 0
+    assert x.shape == (2, LEX_DIM) and x[0].sum() == 3 and x[1].nnz == 0
+    texts = ["ดีมากๆ ดีมาก", "ab", "", "a", "xabx"]
+    x = counts(texts, "char")
+    for row, text in enumerate(texts):
+        grams = [text[i : i + n] for n in range(1, 6) for i in range(len(text) - n + 1)]
+        assert x[row].sum() == len(grams)  # every 1-5-gram inside the text, none across texts
+        assert x[row].nnz == len(set(grams))  # one column per distinct n-gram (no collisions here)
+    shared = set(x[1].indices) & set(x[4].indices)  # "a", "b", "ab" hash alike in both texts
+    assert len(shared) == 3
 
 
 def test_fit_lexical_learns_the_words_and_is_deterministic() -> None:

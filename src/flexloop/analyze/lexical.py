@@ -33,23 +33,51 @@ def analyzer_for(lang: str) -> str:
     return "char" if lang in UNSPACED else "word"
 
 
-def grams(text: str, analyzer: str) -> list[str]:
-    """Word 1-2-grams (tokens of two or more word characters) or character 1-5-grams of the normalised text."""
-    t = normalise(text)
-    if analyzer == "char":
-        return [t[i : i + n] for n in range(1, 6) for i in range(len(t) - n + 1)]
-    words = _TOKEN.findall(t)
-    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+def words(text: str) -> list[str]:
+    """Word 1-2-grams of the normalised text (tokens of two or more word characters)."""
+    tokens = _TOKEN.findall(normalise(text))
+    return tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
+
+
+def _word_counts(texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Row and hashed column (murmur3 of the UTF-8 n-gram) of every word 1-2-gram."""
+    docs = [words(t) for t in texts]
+    flat = [g.encode("utf-8") for d in docs for g in d]
+    rows = np.repeat(np.arange(len(docs)), [len(d) for d in docs])
+    return rows, np.abs(murmur3_32(flat).astype(np.int64)) % LEX_DIM
+
+
+def _char_counts(texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Row and hashed column of every character 1-5-gram, hashed in bulk over the code points of all texts
+    (a rolling polynomial hash with a splitmix64 finish: long unspaced posts cost microseconds, not a string per
+    n-gram)."""
+    norm = [normalise(t) for t in texts]
+    cps = np.frombuffer("".join(norm).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    doc = np.repeat(np.arange(len(norm)), [len(t) for t in norm])
+    rows, cols = [], []
+    h = np.zeros(len(cps), dtype=np.uint64)
+    for n in range(1, 6):
+        m = len(cps) - n + 1
+        if m <= 0:
+            break
+        h = h[:m] * np.uint64(0x100000001B3) + cps[n - 1 :] + np.uint64(n)
+        same = doc[:m] == doc[n - 1 :]
+        z = h[same] ^ (h[same] >> np.uint64(30))
+        z *= np.uint64(0xBF58476D1CE4E5B9)
+        z ^= z >> np.uint64(27)
+        z *= np.uint64(0x94D049BB133111EB)
+        z ^= z >> np.uint64(31)
+        rows.append(doc[:m][same])
+        cols.append((z >> np.uint64(64 - LEX_BITS)).astype(np.int64))
+    if not rows:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(rows), np.concatenate(cols)
 
 
 def counts(texts: Sequence[str], analyzer: str) -> sparse.csr_matrix:
-    """Raw hashed n-gram counts, one row per text (columns: murmur3 % 2^20)."""
-    docs = [grams(t, analyzer) for t in texts]
-    flat = [g.encode("utf-8") for d in docs for g in d]
-    cols = np.abs(murmur3_32(flat).astype(np.int64)) % LEX_DIM
-    indptr = np.zeros(len(docs) + 1, dtype=np.int64)
-    np.cumsum([len(d) for d in docs], out=indptr[1:])
-    x = sparse.csr_matrix((np.ones(len(flat), np.float32), cols.astype(np.int32), indptr), shape=(len(docs), LEX_DIM))
+    """Raw hashed n-gram counts (2^20 columns), one row per text: word 1-2-grams or character 1-5-grams."""
+    rows, cols = _char_counts(texts) if analyzer == "char" else _word_counts(texts)
+    x = sparse.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(texts), LEX_DIM))
     x.sum_duplicates()
     return x
 
@@ -77,8 +105,12 @@ class LexicalHead:
 
     def features(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """TF-IDF rows over the kept columns."""
-        x = counts(texts, self.analyzer)[:, self.cols]
-        return tfidf(sparse.csr_matrix(x), self.idf)
+        x = counts(texts, self.analyzer)
+        at = np.searchsorted(self.cols, x.indices)
+        kept = (at < len(self.cols)) & (self.cols[np.minimum(at, len(self.cols) - 1)] == x.indices)
+        indptr = np.concatenate([[0], np.cumsum(kept)])[x.indptr]
+        x = sparse.csr_matrix((x.data[kept], at[kept], indptr), shape=(len(texts), len(self.cols)))
+        return tfidf(x, self.idf)
 
     def log_proba(self, texts: Sequence[str]) -> F32:
         """Log class probabilities (columns in the joint head's label order)."""
