@@ -59,10 +59,11 @@ def test_lexical_heads_are_trained_stored_and_applied(tmp_path: Path, monkeypatc
     head.save(tmp_path / "m", {})
     again = load_head(tmp_path / "m")
     assert list(again.lexical) == ["id"] and again.lex_weight == head.lex_weight
-    probe = ["rusak parah", "rusak parah"]
+    probe = ["rusak parah", "rusak parah", "rusak parah"]
     assert np.allclose(again.lexical["id"].log_proba(probe), head.lexical["id"].log_proba(probe), atol=1e-2)
-    e = np.zeros((2, EMB_DIM), np.float32)
+    e = np.zeros((3, EMB_DIM), np.float32)
     g = hashed_ngrams(probe)
-    shifted = again.lang_residual(e, ["id", "en"], probe)
+    shifted = again.lang_residual(e, ["id", "en", "ms"], probe)
     assert np.abs(shifted[1]).max() == 0.0 and shifted[0].argmax() == 0
-    assert np.array_equal(again.proba(e, g, ["id", "en"], probe)[1], again.proba(e, g)[1])
+    assert np.array_equal(shifted[2], shifted[0])  # Malay posts are read by the Indonesian head
+    assert np.array_equal(again.proba(e, g, ["id", "en", "ms"], probe)[1], again.proba(e, g)[1])

@@ -23,9 +23,16 @@ from flexloop.analyze.features import F32, murmur3_32, normalise
 LEX_BITS = 20
 LEX_DIM = 1 << LEX_BITS
 MAX_COLUMNS = 150_000  # most frequent n-grams kept per language: a small model file, no loss on dev
+# Close languages that language id confuses: their posts are read by the neighbour's head when they have none.
+NEIGHBOURS = {"ms": "id", "id": "ms"}
 UNSPACED = frozenset({"th", "zh", "ja"})  # scripts without spaces between words: character n-grams
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 I32 = npt.NDArray[np.int32]
+
+
+def head_for(lang: str, heads: dict[str, LexicalHead]) -> LexicalHead | None:
+    """The lexical head that reads posts in LANG: its own, else a close neighbour's, else none."""
+    return heads.get(lang) or heads.get(NEIGHBOURS.get(lang, ""))
 
 
 def analyzer_for(lang: str) -> str:

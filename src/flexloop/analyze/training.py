@@ -13,7 +13,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from flexloop.analyze.features import EMB_DIM, F32, HASH_DIM, hashed_ngrams
-from flexloop.analyze.lexical import LexicalHead, fit_lexical, lexical_from
+from flexloop.analyze.lexical import LexicalHead, fit_lexical, head_for, lexical_from
 from flexloop.errors import BadInput
 
 WEIGHTS = "weights.npz"
@@ -71,7 +71,8 @@ class Head:
         return bool(self.lang_codes or self.lexical)
 
     def lang_residual(self, emb: F32, langs: Sequence[str], texts: Sequence[str] | None = None) -> F32:
-        """Logits to add for posts whose language has a residual or (given TEXTS) lexical head; zeros elsewhere."""
+        """Logits to add for posts whose language has a residual or (given TEXTS) a lexical head, its own or a close
+        neighbour's (ms reads with id); zeros elsewhere."""
         z = np.zeros((len(emb), len(self.labels)), dtype=np.float32)
         arr = np.asarray(langs)
         if self.lang_codes and self.w_emb_lang is not None and self.bias_lang is not None:
@@ -80,9 +81,10 @@ class Head:
                 if rows.size:
                     z[rows] = emb[rows] @ self.w_emb_lang[i].T + self.bias_lang[i]
         given = list(texts) if texts is not None else []
-        for code, lex in self.lexical.items() if given else ():
+        for code in sorted(set(arr.tolist())) if given and self.lexical else ():
+            lex = head_for(code, self.lexical)
             picked = np.flatnonzero(arr == code).tolist()
-            if picked:
+            if lex is not None:
                 z[picked] += self.lex_weight * lex.log_proba([given[r] for r in picked])
         return z
 
