@@ -10,8 +10,8 @@ import pytest
 
 from flexloop.analyze import training
 from flexloop.analyze.features import EMB_DIM, hashed_ngrams
-from flexloop.analyze.lexical import LEX_DIM, analyzer_for, counts, fit_lexical, words
-from flexloop.analyze.training import fit, load_head
+from flexloop.analyze.lexical import LEX_DIM, analyzer_for, counts, words
+from flexloop.analyze.training import fit, fit_lexical, load_head
 
 GOOD = ["barangnya bagus banget", "bagus sekali, makasih", "mantap bagus", "pengiriman cepat bagus"]
 BAD = ["barang rusak parah", "kecewa rusak", "rusak dan telat", "jelek rusak kecewa"]
@@ -37,8 +37,8 @@ def test_word_grams_and_character_gram_counts() -> None:
 
 def test_fit_lexical_learns_the_words_and_is_deterministic() -> None:
     y = np.array(LABELS)
-    a = fit_lexical("id", TEXTS, y, 3, c=8.0, seed=7)
-    b = fit_lexical("id", TEXTS, y, 3, c=8.0, seed=7)
+    a = fit_lexical("id", TEXTS, y, c=8.0, seed=7)
+    b = fit_lexical("id", TEXTS, y, c=8.0, seed=7)
     assert np.array_equal(a.cols, b.cols) and np.array_equal(a.weights, b.weights)
     pred = a.log_proba(["bagus banget", "rusak parah", "dikirim besok", "zzz qqq"]).argmax(axis=1)
     assert pred[:3].tolist() == [2, 0, 1]

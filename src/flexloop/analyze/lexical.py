@@ -142,26 +142,3 @@ def _stored(z: Any, p: str, lang: str) -> LexicalHead:
     """One lexical head from the arrays under prefix P."""
     return LexicalHead(lang, str(z[p + "analyzer"]), z[p + "cols"].astype(np.int32), z[p + "idf"].astype(np.float32),
                        z[p + "weights"].astype(np.float32), z[p + "bias"].astype(np.float32))  # fmt: skip
-
-
-def fit_lexical(lang: str, texts: Sequence[str], y: npt.NDArray[np.int64], n_classes: int, c: float,
-                seed: int) -> LexicalHead:  # fmt: skip
-    """A class-balanced TF-IDF logistic regression on one language's rows; deterministic."""
-    from sklearn.linear_model import LogisticRegression
-
-    analyzer = analyzer_for(lang)
-    x = counts(texts, analyzer)
-    df = np.bincount(x.indices, minlength=LEX_DIM)
-    frequent = np.argsort(-df, kind="stable")[:MAX_COLUMNS]
-    cols = np.sort(frequent[df[frequent] >= 2]).astype(np.int32)
-    idf = (np.log((1.0 + len(texts)) / (1.0 + df[cols])) + 1.0).astype(np.float16).astype(np.float32)
-    head = LexicalHead(lang, analyzer, cols, idf, np.zeros((n_classes, len(cols)), np.float32),
-                       np.zeros(n_classes, np.float32))  # fmt: skip
-    clf = LogisticRegression(C=c, max_iter=2000, class_weight="balanced", random_state=seed)
-    clf.fit(head.features(texts), y)
-    coef = np.asarray(clf.coef_, dtype=np.float32)
-    bias = np.asarray(clf.intercept_, dtype=np.float32)
-    if n_classes == 2:
-        coef, bias = np.vstack([np.zeros_like(coef), coef]), np.array([0.0, bias[0]], dtype=np.float32)
-    head.weights, head.bias = coef, bias
-    return head

@@ -13,7 +13,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from flexloop.analyze.features import EMB_DIM, F32, HASH_DIM, hashed_ngrams
-from flexloop.analyze.lexical import LexicalHead, fit_lexical, head_for, lexical_from
+from flexloop.analyze.lexical import LEX_DIM, MAX_COLUMNS, LexicalHead, analyzer_for, counts, head_for, lexical_from
 from flexloop.errors import BadInput
 
 WEIGHTS = "weights.npz"
@@ -186,11 +186,7 @@ def fit(
         raw = np.array([float(sizes[k]) ** -recipe.balance_files for k in groups])
         weight = raw * (len(groups) / raw.sum())
     clf.fit(x, y, sample_weight=weight)
-    coef = np.asarray(clf.coef_, dtype=np.float32)
-    bias = np.asarray(clf.intercept_, dtype=np.float32)
-    if len(classes) == 2:
-        coef = np.vstack([np.zeros_like(coef), coef])
-        bias = np.array([0.0, bias[0]], dtype=np.float32)
+    coef, bias = _softmax_form(clf)
     w_emb = coef[:, :EMB_DIM] * recipe.emb_scale
     head = Head(task, tuple(classes), w_emb, coef[:, EMB_DIM:], bias)
     if recipe.lang_c and langs is not None:
@@ -216,8 +212,33 @@ def _fit_lexical_heads(head: Head, texts: Sequence[str], y: npt.NDArray[np.int64
     k = len(head.labels)
     for code in _languages_with(langs, y, k, recipe.lex_min_rows):
         rows = np.flatnonzero(langs == code)
-        head.lexical[code] = fit_lexical(code, [texts[r] for r in rows.tolist()], y[rows], k, recipe.lex_c, seed)
+        head.lexical[code] = fit_lexical(code, [texts[r] for r in rows.tolist()], y[rows], recipe.lex_c, seed)
     head.lex_weight = recipe.lex_weight if head.lexical else 0.0
+
+
+def fit_lexical(lang: str, texts: Sequence[str], y: npt.NDArray[np.int64], c: float, seed: int) -> LexicalHead:
+    """A class-balanced TF-IDF logistic regression on one language's rows (every class present); deterministic."""
+    from sklearn.linear_model import LogisticRegression
+
+    analyzer = analyzer_for(lang)
+    df = np.bincount(counts(texts, analyzer).indices, minlength=LEX_DIM)
+    frequent = np.argsort(-df, kind="stable")[:MAX_COLUMNS]
+    cols = np.sort(frequent[df[frequent] >= 2]).astype(np.int32)
+    idf = (np.log((1.0 + len(texts)) / (1.0 + df[cols])) + 1.0).astype(np.float16).astype(np.float32)
+    head = LexicalHead(lang, analyzer, cols, idf, np.zeros((0, len(cols)), np.float32), np.zeros(0, np.float32))
+    clf = LogisticRegression(C=c, max_iter=2000, class_weight="balanced", random_state=seed)
+    head.weights, head.bias = _softmax_form(clf.fit(head.features(texts), y))
+    return head
+
+
+def _softmax_form(clf: Any) -> tuple[F32, F32]:
+    """A fitted logistic regression's weights and biases with one row per class (binary: a zero row first)."""
+    coef = np.asarray(clf.coef_, dtype=np.float32)
+    bias = np.asarray(clf.intercept_, dtype=np.float32)
+    if len(clf.classes_) == 2:
+        coef = np.vstack([np.zeros_like(coef), coef])
+        bias = np.array([0.0, bias[0]], dtype=np.float32)
+    return coef, bias
 
 
 def _fit_lang_heads(head: Head, emb: F32, y: npt.NDArray[np.int64], langs: npt.NDArray[Any], recipe: Recipe,
@@ -230,12 +251,7 @@ def _fit_lang_heads(head: Head, emb: F32, y: npt.NDArray[np.int64], langs: npt.N
     for code in _languages_with(langs, y, k, recipe.lang_min_rows):
         rows = np.flatnonzero(langs == code)
         clf = LogisticRegression(C=recipe.lang_c, max_iter=2000, class_weight="balanced", random_state=seed)
-        clf.fit(emb[rows], y[rows])
-        coef = np.asarray(clf.coef_, dtype=np.float32)
-        bias = np.asarray(clf.intercept_, dtype=np.float32)
-        if k == 2:
-            coef = np.vstack([np.zeros_like(coef), coef])
-            bias = np.array([0.0, bias[0]], dtype=np.float32)
+        coef, bias = _softmax_form(clf.fit(emb[rows], y[rows]))
         codes.append(str(code))
         ws.append(coef)
         bs.append(bias)

@@ -66,9 +66,6 @@ def train_cmd(
         "data": describe_files(files),
         "command": "flexloop train " + " ".join(sys.argv[2:] if sys.argv[1:2] == ["train"] else sys.argv[1:]),
         "features": _features(head),
-        "rebuild": "FLEXLOOP_EMBED_CACHE=/tmp/flexloop-emb scripts/train_models.sh ../shared/data rebuilds every "
-        "shipped model (weak_*.csv and issues_team_*.csv are written to a temp dir by "
-        "python -m flexloop.analyze.weak_labels)",
     }
     head.save(out, card)
     if json_out:
