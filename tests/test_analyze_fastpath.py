@@ -88,7 +88,7 @@ def _reference_bursts(posts: list[Mention]) -> dict[int, int]:
 
     def sig(text: str) -> MinHash:
         m = MinHash(num_perm=authenticity.NUM_PERM, seed=authenticity.SEED, permutations=t.permutations,
-                    scheme=t.scheme)  # fmt: skip
+                    scheme=t.scheme, hashfunc=authenticity.shingle_hash)  # fmt: skip
         m.update_batch([s.encode() for s in authenticity.shingles(text)])
         return m
 
@@ -119,7 +119,7 @@ def _reference_bursts(posts: list[Mention]) -> dict[int, int]:
 def test_minhash_signatures_and_bursts_match_datasketch() -> None:
     now = datetime(2026, 1, 1, tzinfo=UTC)
     base = [t for t in TEXTS if t.strip()]
-    texts = [*base, *(t + " !!" for t in base[:4]), base[0], base[0] + " pls", base[1]]
+    texts = [*base, *(t + " !!" for t in base[:4]), base[0], base[0] + " pls", base[1], "ok", "😡😡", "", "oké"]
     posts = [
         Mention("x", str(i), f"a{i % 9}", t, now + timedelta(minutes=7 * i), id=i + 1) for i, t in enumerate(texts)
     ]
@@ -129,9 +129,9 @@ def test_minhash_signatures_and_bursts_match_datasketch() -> None:
     t = authenticity._template()
     for row, text in zip(sig, texts, strict=True):
         m = MinHash(num_perm=authenticity.NUM_PERM, seed=authenticity.SEED, permutations=t.permutations,
-                    scheme=t.scheme)  # fmt: skip
+                    scheme=t.scheme, hashfunc=authenticity.shingle_hash)  # fmt: skip
         m.update_batch([s.encode() for s in authenticity.shingles(text)])
-        assert (row == m.hashvalues).all()
+        assert (row == m.hashvalues).all(), text
     assert authenticity.burst_sizes(posts) == _reference_bursts(posts)
     assert max(authenticity.burst_sizes(posts).values()) > 1
 

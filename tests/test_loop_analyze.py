@@ -257,6 +257,10 @@ def test_local_phone_uses_the_post_country() -> None:
     assert e.phones == ("+6281234567890",)
 
 
+def test_the_shortest_national_numbers_are_still_read() -> None:
+    assert extract("ring me on 7012 tonight", "NU").phones == ("+6837012",)  # Niue: four digits
+
+
 def test_dates_are_not_entities_and_long_tracking_numbers_are() -> None:
     e = extract("ordered 2026-11-01, promised by 2026-11-20", "US")
     assert e.as_dict() == {k: [] for k in e.as_dict()}

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
-import itertools
 import re
 import threading
 from collections.abc import Sequence
@@ -15,6 +13,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from flexloop.analyze.codepoints import ngram_hash, ngram_hashes
 from flexloop.domain.records import Mention
 from flexloop.domain.vocab import Authenticity
 
@@ -37,12 +36,23 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 AI_MARKERS = ("as an ai", "in conclusion,", "overall, this product", "i hope this review helps", "delve")
 
 
+def shingle_text(text: str) -> str:
+    """What shingles are cut from: the lower-cased words, one space apart (robust to emoji and punctuation)."""
+    return " ".join(_TOKEN.findall(text.lower()))
+
+
 def shingles(text: str) -> set[str]:
-    """Character 4-grams of the normalised text: robust to typos, emoji and case."""
-    norm = " ".join(_TOKEN.findall(text.lower()))
+    """Character 4-grams of the normalised text (the whole of it when shorter): robust to typos, emoji and case."""
+    norm = shingle_text(text)
     return {norm[i : i + 4] for i in range(max(len(norm) - 3, 1))}
 
 
+def shingle_hash(shingle: bytes) -> int:
+    """The 32-bit hash of one UTF-8 shingle (the high half of `codepoints.ngram_hash`): datasketch's `hashfunc`."""
+    return ngram_hash(shingle.decode("utf-8")) >> 32
+
+
+SHINGLE = 4
 NUM_PERM = 64
 LSH_BANDS = (21, 3)  # 21 bands of 3 rows: candidates from about 0.35 Jaccard; confirmed by the estimate below
 SEED = 7
@@ -54,29 +64,34 @@ _FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)  # MurmurHash3's 32-bit finaliser
 def _template() -> Any:
     from datasketch import MinHash
 
-    return MinHash(num_perm=NUM_PERM, seed=SEED)
+    return MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=shingle_hash)
 
 
-_shingle_hashes: dict[str, int] = {}
 _signatures: dict[str, npt.NDArray[Any]] = {}
 _cache_lock = threading.Lock()
 
 
-def _hashes(grams: list[str]) -> npt.NDArray[np.uint64]:
-    """datasketch's default hash (sha1_hash32) of each shingle, cached per shingle."""
-    known = _shingle_hashes
-    for g in set(grams).difference(known):
-        known[g] = int.from_bytes(hashlib.sha1(g.encode()).digest()[:4], "little")
-    return np.fromiter(map(known.__getitem__, grams), dtype=np.uint64, count=len(grams))
+def _shingle_hashes(texts: list[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+    """`shingle_hash` of every shingle of every text in bulk, grouped by text (repeats kept: a minimum ignores
+    them), and the number per text."""
+    norms = [shingle_text(x) for x in texts]
+    docs, hashes = [np.zeros(0, np.int64)], [np.zeros(0, np.uint64)]
+    for _, doc, z in ngram_hashes(norms, SHINGLE, min_n=SHINGLE):
+        docs.append(doc)
+        hashes.append(z >> np.uint64(32))
+    short = [i for i, n in enumerate(norms) if len(n) < SHINGLE]  # one shingle: the whole (maybe empty) text
+    docs.append(np.array(short, dtype=np.int64))
+    hashes.append(np.array([shingle_hash(norms[i].encode()) for i in short], dtype=np.uint64))
+    doc = np.concatenate(docs)
+    order = np.argsort(doc, kind="stable")
+    return np.concatenate(hashes)[order], np.bincount(doc, minlength=len(texts))
 
 
 def _compute(todo: list[str]) -> npt.NDArray[Any]:
     """Signatures of texts, all permutations of all shingles at once (the CPU path of datasketch's update_batch)."""
     t = _template()
     a, b = (v[:, None] for v in t.permutations)  # permutations x shingles: the reduction runs along rows
-    sets = [shingles(x) for x in todo]
-    sizes = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
-    hv = _hashes(list(itertools.chain.from_iterable(sets)))
+    hv, sizes = _shingle_hashes(todo)
     if t.scheme == "legacy":
         phv = np.bitwise_and((hv * a + b) % np.uint64((1 << 61) - 1), np.uint64(0xFFFFFFFF))
     else:
@@ -95,9 +110,8 @@ def _compute(todo: list[str]) -> npt.NDArray[Any]:
 def signatures(texts: Sequence[str]) -> npt.NDArray[Any]:
     """MinHash signatures (one row per text), equal to datasketch's `MinHash(64, seed=7).update_batch(shingles)`."""
     with _cache_lock:
-        if len(_signatures) > _CACHE_LIMIT or len(_shingle_hashes) > 20 * _CACHE_LIMIT:
+        if len(_signatures) > _CACHE_LIMIT:
             _signatures.clear()
-            _shingle_hashes.clear()
         todo = list(dict.fromkeys(x for x in texts if x not in _signatures))
         for at in range(0, len(todo), 512):  # bounded temporaries: 64 values per shingle
             chunk = todo[at : at + 512]

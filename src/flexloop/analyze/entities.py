@@ -16,6 +16,8 @@ TRACKING = re.compile(
 HANDLE = re.compile(r"(?<![\w@])@([A-Za-z0-9_.]{2,30})")
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
 SKU = re.compile(r"\b([A-Z]{3,5}-[A-Z]{2,5}-\d{2,4})\b")
+# No valid phone number has fewer digits (the shortest national numbers, e.g. Niue's, have four).
+PHONE_MIN_DIGITS = 4
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
@@ -44,5 +46,5 @@ def extract(text: str, country: str | None = None) -> Entities:
         skus=skus,
         handles=_unique(h.lower() for h in HANDLE.findall(text)),
         emails=_unique(EMAIL.findall(text)),
-        phones=phones(text, [*regions, "US"]) if any(c.isdigit() for c in text) else (),
+        phones=phones(text, [*regions, "US"]) if sum(map(str.isdigit, text)) >= PHONE_MIN_DIGITS else (),
     )

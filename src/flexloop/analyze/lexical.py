@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from flexloop.analyze.codepoints import ngram_hashes
 from flexloop.analyze.features import F32, murmur3_32, normalise
 
 LEX_BITS = 20
@@ -55,30 +56,12 @@ def _word_counts(texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArr
 
 
 def _char_counts(texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Row and hashed column of every character 1-5-gram, hashed in bulk over the code points of all texts
-    (a rolling polynomial hash with a splitmix64 finish: long unspaced posts cost microseconds, not a string per
-    n-gram)."""
-    norm = [normalise(t) for t in texts]
-    cps = np.frombuffer("".join(norm).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    doc = np.repeat(np.arange(len(norm)), [len(t) for t in norm])
-    rows, cols = [], []
-    h = np.zeros(len(cps), dtype=np.uint64)
-    for n in range(1, 6):
-        m = len(cps) - n + 1
-        if m <= 0:
-            break
-        h = h[:m] * np.uint64(0x100000001B3) + cps[n - 1 :] + np.uint64(n)
-        same = doc[:m] == doc[n - 1 :]
-        z = h[same] ^ (h[same] >> np.uint64(30))
-        z *= np.uint64(0xBF58476D1CE4E5B9)
-        z ^= z >> np.uint64(27)
-        z *= np.uint64(0x94D049BB133111EB)
-        z ^= z >> np.uint64(31)
-        rows.append(doc[:m][same])
-        cols.append((z >> np.uint64(64 - LEX_BITS)).astype(np.int64))
-    if not rows:
+    """Row and hashed column of every character 1-5-gram, hashed in bulk over the code points of all texts."""
+    found = [(doc, (z >> np.uint64(64 - LEX_BITS)).astype(np.int64)) for _, doc, z in
+             ngram_hashes([normalise(t) for t in texts], 5)]  # fmt: skip
+    if not found:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return np.concatenate(rows), np.concatenate(cols)
+    return np.concatenate([d for d, _ in found]), np.concatenate([c for _, c in found])
 
 
 def counts(texts: Sequence[str], analyzer: str) -> sparse.csr_matrix:

@@ -48,7 +48,8 @@ def _complaint_ensemble(proba: Mapping[str, F32], labels: Mapping[str, tuple[str
 
 @functools.cache
 def _background() -> ThreadPoolExecutor:
-    """One worker for language id, whose lingua calls release the GIL while the encoder runs."""
+    """One worker for language id. lingua holds the GIL while it runs (on every core), so this orders the work
+    rather than overlapping it; it keeps language id off the caller's thread."""
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="langid")
 
 
