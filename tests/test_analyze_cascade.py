@@ -55,3 +55,12 @@ def test_pipeline_reader_on_the_team_held_out_brand_posts(reader: CascadeReader)
     intent = macro_f1([r["intent"] for r in rows], [o.intent.value for o in out])
     # Cues that decided everything scored 71 / 50 here; the shipped models with decisive cues 77 / 75.
     assert issue >= 72.0 and intent >= 65.0, (issue, intent)
+
+
+def test_issue_reads_safety_risk_exactly_when_the_safety_lexicon_flags_the_post(reader: CascadeReader) -> None:
+    texts = [*POSTS, "Mi collar luminoso viene con retarso otra vez, qué decepción", "la batería echó humo 😱"]
+    reading = reader.models.analyse(texts)
+    issues, _ = reading.best("issue")
+    assert [i == IssueType.SAFETY_RISK.value for i in issues] == reading.safety
+    assert any(reading.safety) and not all(reading.safety)
+    assert abs(reading.proba["issue"].sum(axis=1) - 1).max() < 1e-5

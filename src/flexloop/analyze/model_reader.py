@@ -46,6 +46,21 @@ def _complaint_ensemble(proba: Mapping[str, F32], labels: Mapping[str, tuple[str
     return out
 
 
+def _issue_with_safety(p: F32, labels: tuple[str, ...], safety: Sequence[bool]) -> F32:
+    """Issue probabilities that agree with the safety flag: the safety lexicon alone decides `safety_risk` (a
+    hazard opens a crisis clock; the issue head has a few dozen safety rows and no measured precision)."""
+    name = IssueType.SAFETY_RISK.value
+    if name not in labels or not len(p):
+        return p
+    col, flagged = labels.index(name), np.asarray(safety, dtype=bool)
+    out = p.copy()
+    out[~flagged, col] = 0.0
+    out[~flagged] /= np.maximum(out[~flagged].sum(axis=1, keepdims=True), 1e-12)
+    out[flagged] = 0.0
+    out[flagged, col] = 1.0
+    return out
+
+
 @functools.cache
 def _background() -> ThreadPoolExecutor:
     """One worker for language id. lingua holds the GIL while it runs (on every core), so this orders the work
@@ -163,9 +178,11 @@ class ModelReader:
                 z -= z.max(axis=1, keepdims=True)
                 e = np.exp(z)
                 proba[task] = np.asarray(e / e.sum(axis=1, keepdims=True), dtype=np.float32)
+        safety = [is_safety_risk(t, lang) for t, lang in zip(texts, langs, strict=True)]
+        if "issue" in proba:
+            proba["issue"] = _issue_with_safety(proba["issue"], labels["issue"], safety)
         if {"complaint", "issue", "sentiment"} <= set(proba):
             proba["complaint"] = _complaint_ensemble(proba, labels)
-        safety = [is_safety_risk(t, lang) for t, lang in zip(texts, langs, strict=True)]
         return Reading(langs, proba, labels, safety)
 
     def read(self, texts: Sequence[str]) -> list[TextLabels]:

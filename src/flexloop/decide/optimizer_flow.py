@@ -42,6 +42,7 @@ from flexloop.decide.optimizer_model import (
     components,
     max_coverage,
 )
+from flexloop.decide.quiet import quietly
 
 REWARD_FACTOR = 2.0  # first reward per covered order, in units of the dearest assignment; only steers speed
 HIGHS_OPTIONS = {"presolve": False}  # the parts are small and tight: HiGHS's presolve costs more than it saves
@@ -198,6 +199,7 @@ def pair_model(m: Model) -> Flow:
     )
 
 
+@quietly
 def _run(f: Flow, cost: NDArray[np.float64], limit: float) -> Any:
     """One HiGHS run; a last column fixed at 1 carries the constant, so the gap is on the true objective."""
     a = hstack([f.rows, csr_array((f.rows.shape[0], 1))]).tocsr()
@@ -214,6 +216,7 @@ def _run(f: Flow, cost: NDArray[np.float64], limit: float) -> Any:
     )
 
 
+@quietly
 def _network(f: Flow, cost: NDArray[np.float64], sol: NDArray[np.float64]) -> Ints | None:
     """The integer columns fixed at `sol`, the rest re-solved by simplex: a network LP, so a vertex is integral."""
     fix = np.where(f.integer, sol, 0.0), np.where(f.integer, sol, f.ub)

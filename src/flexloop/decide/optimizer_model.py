@@ -23,6 +23,8 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array, csr_array, hstack
 from scipy.sparse.csgraph import connected_components
 
+from flexloop.decide.quiet import quietly
+
 if TYPE_CHECKING:
     from flexloop.decide.optimizer import RerouteOption, RerouteOrder
 
@@ -241,6 +243,7 @@ def _rows(
     return coo_array((v, (r, c)), shape=(n_rows, len(pc))).tocsr(), np.concatenate(bounds)
 
 
+@quietly
 def _milp(
     cost: NDArray[np.float64], ub: Ints, rows: csr_array, row_ub: NDArray[np.float64], gap: float, limit: float
 ) -> Any:
