@@ -13,7 +13,7 @@ TEXTS = [
     "Where is my order? It is two weeks late",
     "Barang saya tak sampai lagi, kenapa lambat sangat",
     "Pesanan saya belum sampai padahal sudah dua minggu",
-    "the main gate was closed so the courier took it back to the depot",  # one Hinglish word: lingua decides
+    "the main gate was closed so the courier took it back to the depot",  # one Hinglish word: not Hinglish
     "Ho ho ho, Merry Christmas to all of you!",
     "Sipariş nerede? Ürün hasarlı geldi",
 ]
@@ -39,7 +39,33 @@ def test_hinglish_posts_skip_lingua_and_match_the_full_route() -> None:
     assert li.identify(TEXTS) == full
     assert full[:2] == ["hi", "hi"]
     assert TEXTS[0] not in recorder.seen and TEXTS[1] not in recorder.seen
-    assert TEXTS[2] in recorder.seen and TEXTS[5] in recorder.seen
+    assert TEXTS[3] in recorder.seen and TEXTS[7] in recorder.seen
     recorder.seen.clear()
-    assert li.identify([TEXTS[2], TEXTS[3], TEXTS[2]]) == [full[2], full[3], full[2]]
-    assert recorder.seen == [TEXTS[2], TEXTS[3]]  # a repeated post is read once
+    assert li.identify([TEXTS[3], TEXTS[4], TEXTS[3]]) == [full[3], full[4], full[3]]
+    assert recorder.seen == [TEXTS[3], TEXTS[4]]  # a repeated post is read once
+
+
+ENGLISH = [
+    "Where is my order? It is two weeks late",  # plain English: lingua need not run
+    "the main gate was closed so the courier took it back to the depot",
+    "@shop this is the worst service I have ever had, and they never answer",
+    "Merry Christmas to all!",  # one function word: lingua decides
+    "the café is nice but the crème brûlée was not",  # accented letters: lingua decides
+    "you are the best",  # three function words of four: English
+    "sablonnya pudar, bahannya tipis tapi murah",
+    "the barang is not sampai yet",  # mixed Malay/English: the rule says en (lingua is unsure here too)
+]
+
+
+def test_plain_english_posts_skip_lingua() -> None:
+    li = LanguageIdentifier()
+    precise, quick = li._build()
+    recorder = _Recorder(precise)
+    li._detectors = (recorder, quick)
+    got = li.identify(ENGLISH)
+    assert got[:3] == ["en", "en", "en"] and got[5] == "en" and got[7] == "en"
+    assert not {ENGLISH[i] for i in (0, 1, 2, 5, 7)} & set(recorder.seen)
+    assert {ENGLISH[3], ENGLISH[4], ENGLISH[6]} <= set(recorder.seen)
+    for i in (3, 4, 6):  # what lingua says
+        assert got[i] == li._refine(langid._lingua_code(precise.detect_language_of(ENGLISH[i])), ENGLISH[i])
+    assert LanguageIdentifier(["es", "pt"]).identify(ENGLISH[:1]) != ["en"]  # en not served: no shortcut
