@@ -26,7 +26,7 @@ _saved = -1
 
 def _flush_native() -> None:
     """Flush C stdio buffers (printf, and std::cout synced with it) to the descriptors they name now."""
-    with contextlib.suppress(OSError, AttributeError):
+    with contextlib.suppress(OSError, AttributeError, TypeError):  # no C library to flush (not POSIX)
         ctypes.CDLL(None).fflush(None)
 
 
