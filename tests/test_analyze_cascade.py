@@ -5,46 +5,59 @@ from __future__ import annotations
 import csv
 from importlib import resources
 
+import numpy as np
 import pytest
 
 from flexloop.analyze.cascade import DECISIVE, CascadeReader, decisive_cues
 from flexloop.analyze.evaluation import macro_f1
 from flexloop.analyze.keyword_reader import cue_labels
-from flexloop.domain.vocab import IssueType
+from flexloop.analyze.model_reader import _issue_with_safety
+from flexloop.domain.vocab import Intent, IssueType
 
 POSTS = [
     "@shop where is my order?? it's been 3 weeks and still not arrived",  # delay cue and a question mark
-    "the box arrived crushed and the glass is broken",
-    "my charger overheated and burned my hand",
-    "do you ship to canada?",  # a question: the question cue no longer decides
-    "thank you so much, love it!",  # thanks: the praise cue no longer decides
-    "happy friday everyone",
+    "my charger overheated and burned my hand",  # safety
+    "do you ship to canada?",  # a question: the question cue does not decide
+    "thank you so much, love it!",  # thanks: the praise cue does not decide
+    "la batería echó humo y se quemó el enchufe",  # safety, Spanish
+    "Mi collar luminoso viene con retarso otra vez, qué decepción",  # typo'd delay: no cue, no safety
 ]
 
 
 @pytest.fixture(scope="module")
 def reader() -> CascadeReader:
-    return CascadeReader(["en"])
+    return CascadeReader(["en", "es"])
 
 
-def test_decisive_cues_are_hazards_and_concrete_problems_only() -> None:
-    for text in POSTS:
-        cue, decisive = cue_labels(text, "en"), decisive_cues(text, "en")
-        if cue is not None and (cue.safety_risk or cue.issue_type in DECISIVE):
-            assert decisive == cue
-        else:
-            assert decisive is None
-    assert decisive_cues(POSTS[0], "en") is not None and decisive_cues(POSTS[3], "en") is None
-    assert cue_labels(POSTS[3], "en") is not None  # a cue matched, and was not allowed to decide
+def test_only_hazard_and_concrete_problem_cues_are_decisive() -> None:
+    assert {IssueType.LOGISTICS_DELAY, IssueType.LOST_OR_DAMAGED, IssueType.QUALITY_DEFECT} == DECISIVE
+    assert decisive_cues(POSTS[0], "en") is not None
+    assert decisive_cues(POSTS[1], "en") is not None and decisive_cues(POSTS[4], "es") is not None
+    for text in POSTS[2:4]:  # a cue matches, and is not allowed to decide
+        assert cue_labels(text, "en") is not None and decisive_cues(text, "en") is None
 
 
 def test_cascade_takes_the_models_unless_a_decisive_cue_matches(reader: CascadeReader) -> None:
     modelled = reader.models.read(POSTS)
     out = reader.read(POSTS)
-    for text, m, got in zip(POSTS, modelled, out, strict=True):
-        assert got == (decisive_cues(text, m.lang) or m)
-    assert out[0].issue_type is IssueType.LOGISTICS_DELAY
-    assert out[2].safety_risk and out[2].issue_type is IssueType.SAFETY_RISK
+    assert out[0].issue_type is IssueType.LOGISTICS_DELAY and out[0].intent is Intent.ORDER_STATUS
+    assert out[2:4] == modelled[2:4] and out[5] == modelled[5]
+
+
+def test_issue_reads_safety_risk_exactly_when_the_safety_lexicon_flags_the_post(reader: CascadeReader) -> None:
+    reading = reader.models.analyse(POSTS)
+    issues, _ = reading.best("issue")
+    assert reading.safety == [False, True, False, False, True, False]
+    assert [i == IssueType.SAFETY_RISK.value for i in issues] == reading.safety
+    assert np.abs(reading.proba["issue"].sum(axis=1) - 1).max() < 1e-5
+
+
+def test_issue_without_the_flag_moves_safety_mass_to_the_other_types() -> None:
+    labels = ("other", "quality_defect", "safety_risk")
+    p = np.array([[0.2, 0.2, 0.6], [0.0, 0.0, 1.0], [0.1, 0.1, 0.8]], dtype=np.float32)
+    out = _issue_with_safety(p, labels, [False, False, True])
+    assert np.allclose(out, [[0.5, 0.5, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+    assert _issue_with_safety(p, ("other", "praise", "logistics_delay"), [True] * 3) is p  # no safety label
 
 
 def test_pipeline_reader_on_the_team_held_out_brand_posts(reader: CascadeReader) -> None:
@@ -53,14 +66,5 @@ def test_pipeline_reader_on_the_team_held_out_brand_posts(reader: CascadeReader)
     out = CascadeReader().read([r["text"] for r in rows])
     issue = macro_f1([r["label"] for r in rows], [o.issue_type.value for o in out])
     intent = macro_f1([r["intent"] for r in rows], [o.intent.value for o in out])
-    # Cues that decided everything scored 71 / 50 here; the shipped models with decisive cues 77 / 75.
-    assert issue >= 72.0 and intent >= 65.0, (issue, intent)
-
-
-def test_issue_reads_safety_risk_exactly_when_the_safety_lexicon_flags_the_post(reader: CascadeReader) -> None:
-    texts = [*POSTS, "Mi collar luminoso viene con retarso otra vez, qué decepción", "la batería echó humo 😱"]
-    reading = reader.models.analyse(texts)
-    issues, _ = reading.best("issue")
-    assert [i == IssueType.SAFETY_RISK.value for i in issues] == reading.safety
-    assert any(reading.safety) and not all(reading.safety)
-    assert abs(reading.proba["issue"].sum(axis=1) - 1).max() < 1e-5
+    # With every cue deciding, the models before the team rows scored 71 / 50 here; shipped now: about 86 / 88.
+    assert issue >= 78.0 and intent >= 78.0, (issue, intent)

@@ -68,4 +68,8 @@ def test_plain_english_posts_skip_lingua() -> None:
     assert {ENGLISH[3], ENGLISH[4], ENGLISH[6]} <= set(recorder.seen)
     for i in (3, 4, 6):  # what lingua says
         assert got[i] == li._refine(langid._lingua_code(precise.detect_language_of(ENGLISH[i])), ENGLISH[i])
-    assert LanguageIdentifier(["es", "pt"]).identify(ENGLISH[:1]) != ["en"]  # en not served: no shortcut
+    served = LanguageIdentifier(["es", "pt", "id"])  # en not served: no shortcut, lingua reads it
+    precise, quick = served._build()
+    served._detectors = (recorder := _Recorder(precise), quick)
+    served.identify(ENGLISH[:1])
+    assert recorder.seen == ENGLISH[:1]

@@ -108,7 +108,8 @@ def _compute(todo: list[str]) -> npt.NDArray[Any]:
 
 
 def signatures(texts: Sequence[str]) -> npt.NDArray[Any]:
-    """MinHash signatures (one row per text), equal to datasketch's `MinHash(64, seed=7).update_batch(shingles)`."""
+    """MinHash signatures (one row per text), equal to datasketch's `MinHash(64, seed=7, hashfunc=shingle_hash)`
+    updated with each text's shingles."""
     with _cache_lock:
         if len(_signatures) > _CACHE_LIMIT:
             _signatures.clear()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flexloop.analyze.keyword_reader import cue_labels
+from flexloop.analyze.keyword_reader import COMPLAINT_ISSUES, STRONG, cue_labels
 from flexloop.analyze.model_reader import ModelReader
 from flexloop.analyze.text import TextLabels
 from flexloop.domain.vocab import IssueType
@@ -13,7 +13,7 @@ from flexloop.domain.vocab import IssueType
 # overrule the models. Softer cues (a question mark, thanks, generic negative words) are not: on the team's
 # held-out brand posts (data/training/issues_team_eval.csv) letting them decide cost 6 points of issue macro-F1
 # and 24 of intent.
-DECISIVE = frozenset({IssueType.LOGISTICS_DELAY, IssueType.LOST_OR_DAMAGED, IssueType.QUALITY_DEFECT})
+DECISIVE: frozenset[IssueType] = frozenset(issue for name, issue, _ in COMPLAINT_ISSUES if name in STRONG)
 
 
 def decisive_cues(text: str, lang: str) -> TextLabels | None:

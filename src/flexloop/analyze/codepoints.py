@@ -1,7 +1,8 @@
 """Character n-gram hashes in bulk: one rolling polynomial over the code points of many texts at once.
 
 Hashing a string per n-gram costs a Python object each; here every n-gram of every text is hashed with a few
-numpy passes, so long posts cost microseconds. Used by the Thai/Chinese lexical heads and the MinHash shingles.
+numpy passes, so long posts cost microseconds. Used by the character n-grams of lexical heads (Thai) and the MinHash
+shingles; the shipped Thai head's columns depend on these exact values.
 """
 
 from __future__ import annotations

@@ -55,6 +55,9 @@ def _issue_with_safety(p: F32, labels: tuple[str, ...], safety: Sequence[bool]) 
     col, flagged = labels.index(name), np.asarray(safety, dtype=bool)
     out = p.copy()
     out[~flagged, col] = 0.0
+    mass = out.sum(axis=1)
+    if IssueType.OTHER.value in labels:  # nothing left (the head was sure of safety_risk): `other`
+        out[~flagged & (mass <= 0), labels.index(IssueType.OTHER.value)] = 1.0
     out[~flagged] /= np.maximum(out[~flagged].sum(axis=1, keepdims=True), 1e-12)
     out[flagged] = 0.0
     out[flagged, col] = 1.0
@@ -63,8 +66,8 @@ def _issue_with_safety(p: F32, labels: tuple[str, ...], safety: Sequence[bool]) 
 
 @functools.cache
 def _background() -> ThreadPoolExecutor:
-    """One worker for language id. lingua holds the GIL while it runs (on every core), so this orders the work
-    rather than overlapping it; it keeps language id off the caller's thread."""
+    """One worker for language id. lingua's batch call keeps the GIL while its own threads use every core, so
+    this does not overlap it with the encoder; it only keeps language id off the caller's thread."""
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="langid")
 
 
@@ -151,7 +154,7 @@ class ModelReader:
             extract(f"{text} #AB-1234 call +1 650 253 0000", "US")
 
     def analyse(self, texts: Sequence[str]) -> Reading:
-        """Run language id, every head and the safety flag over a batch (language id overlaps the encoder)."""
+        """Run language id, every head and the safety flag over a batch."""
         if self._stacked is None:
             self._stacked = _Stacked(self.heads)
         texts = list(texts)

@@ -24,22 +24,38 @@ _depth = 0
 _saved = -1
 
 
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    with contextlib.suppress(OSError, TypeError):  # no C library to load (not POSIX)
+        return ctypes.CDLL(None)
+    return None
+
+
 def _flush_native() -> None:
     """Flush C stdio buffers (printf, and std::cout synced with it) to the descriptors they name now."""
-    with contextlib.suppress(OSError, AttributeError, TypeError):  # no C library to flush (not POSIX)
-        ctypes.CDLL(None).fflush(None)
+    libc = _libc()
+    if libc is not None:
+        with contextlib.suppress(AttributeError):
+            libc.fflush(None)
 
 
 @contextlib.contextmanager
 def native_stdout_to_stderr() -> Iterator[None]:
-    """Within the block, anything written to descriptor 1 goes to standard error (re-entrant, thread-safe)."""
+    """Within the block, anything written to descriptor 1 goes to standard error. The redirection is process-wide
+    (other threads' stdout goes to stderr meanwhile); nested and concurrent blocks restore stdout once, at the
+    end of the last."""
     global _depth, _saved
     with _lock:
         if _depth == 0:
             sys.stdout.flush()
             _flush_native()
-            _saved = os.dup(1)
-            os.dup2(2, 1)
+            saved = os.dup(1)
+            try:
+                os.dup2(2, 1)
+            except OSError:
+                os.close(saved)
+                raise
+            _saved = saved
         _depth += 1
     try:
         yield
