@@ -16,6 +16,7 @@ TEXTS = [
     "the main gate was closed so the courier took it back to the depot",  # one Hinglish word: not Hinglish
     "Ho ho ho, Merry Christmas to all of you!",
     "Sipariş nerede? Ürün hasarlı geldi",
+    "Ma commande n'est toujours pas arrivée",
 ]
 
 
@@ -39,10 +40,10 @@ def test_hinglish_posts_skip_lingua_and_match_the_full_route() -> None:
     assert li.identify(TEXTS) == full
     assert full[:2] == ["hi", "hi"]
     assert TEXTS[0] not in recorder.seen and TEXTS[1] not in recorder.seen
-    assert TEXTS[3] in recorder.seen and TEXTS[7] in recorder.seen
+    assert TEXTS[7] in recorder.seen and TEXTS[8] in recorder.seen
     recorder.seen.clear()
-    assert li.identify([TEXTS[3], TEXTS[4], TEXTS[3]]) == [full[3], full[4], full[3]]
-    assert recorder.seen == [TEXTS[3], TEXTS[4]]  # a repeated post is read once
+    assert li.identify([TEXTS[7], TEXTS[8], TEXTS[7]]) == [full[7], full[8], full[7]]
+    assert recorder.seen == [TEXTS[7], TEXTS[8]]  # a repeated post is read once
 
 
 ENGLISH = [
@@ -73,3 +74,21 @@ def test_plain_english_posts_skip_lingua() -> None:
     served._detectors = (recorder := _Recorder(precise), quick)
     served.identify(ENGLISH[:1])
     assert recorder.seen == ENGLISH[:1]
+
+
+MALAY_INDONESIAN = [
+    "pesanan saya belum sampai padahal sudah dua minggu, kenapa lama banget",  # Indonesian
+    "barang saya tak sampai lagi, nak tanya bila boleh sampai",  # Malay
+    "kualitas bagus",  # two words: lingua decides
+]
+
+
+def test_malay_and_indonesian_posts_skip_lingua_and_are_told_apart_by_their_own_words() -> None:
+    li = LanguageIdentifier()
+    precise, quick = li._build()
+    recorder = _Recorder(precise)
+    li._detectors = (recorder, quick)
+    assert li.identify(MALAY_INDONESIAN)[:2] == ["id", "ms"]
+    assert recorder.seen == MALAY_INDONESIAN[2:]
+    assert LanguageIdentifier(["ms", "en"]).identify(MALAY_INDONESIAN[:1]) == ["ms"]  # only one of the pair served
+    assert LanguageIdentifier(["id", "en"]).identify(MALAY_INDONESIAN[1:2]) == ["id"]

@@ -208,6 +208,14 @@ _ENGLISH = frozenset(
      "been", "has", "had", "were", "how", "its", "my", "of", "it", "is", "we", "our", "their", "them", "his", "him",
      "who", "why", "which", "than", "then", "these", "those", "because", "after", "before", "very", "really"]
 )  # fmt: skip
+# Function words of Malay and Indonesian together: lingua is not needed to tell the pair from other languages,
+# and `_refine` tells the two apart by their own words whatever lingua says.
+_MALAY_INDONESIAN = frozenset(
+    ["yang", "dan", "ini", "itu", "tidak", "ada", "dengan", "untuk", "saya", "aku", "akan", "dari", "kita", "kami",
+     "juga", "sudah", "bisa", "karena", "tapi", "atau", "lagi", "sangat", "banyak", "harus", "belum", "masih",
+     "pada", "oleh", "dalam", "kalau", "jadi", "saja", "aja", "gak", "nggak", "enggak", "tak", "nak", "boleh",
+     "dah", "banget", "mereka", "sekali", "pun", "lebih", "semua", "sama", "mau", "udah", "kurang"]
+)  # fmt: skip
 _NON_ASCII_LETTER = re.compile(r"(?![\x00-\x7f])[^\W\d_]")
 _MALAY_ONLY = _MALAY - _INDONESIAN
 _INDONESIAN_ONLY = _INDONESIAN - _MALAY
@@ -235,6 +243,14 @@ def _detectors(latin: tuple[str, ...]) -> tuple[Any, Any]:
 
 def _lingua_code(lang: Any) -> str:
     return str(lang.iso_code_639_1.name).lower()
+
+
+def _function_words(text: str, words: list[str], vocabulary: frozenset[str]) -> bool:
+    """At least 3 of the words, and a fifth of them, are in VOCABULARY, and no letter is accented."""
+    if len(words) < 3 or _NON_ASCII_LETTER.search(text):
+        return False
+    hits = sum(w in vocabulary for w in words)
+    return hits >= 3 and hits >= 0.2 * len(words)
 
 
 class LanguageIdentifier:
@@ -278,12 +294,17 @@ class LanguageIdentifier:
         return hits >= 2 and hits / len(words) >= 0.2
 
     def _plain_english(self, text: str, words: list[str]) -> bool:
-        """Unaccented text of English function words (3 or more, a fifth of the words): lingua says `en` for all of
-        them on every dev file, so it need not run."""
-        if "en" not in self.languages or len(words) < 3 or _NON_ASCII_LETTER.search(text):
-            return False
-        hits = sum(w in _ENGLISH for w in words)
-        return hits >= 3 and hits >= 0.2 * len(words)
+        """Unaccented text of English function words (3 or more, a fifth of the words): lingua says `en` for
+        nearly all of them (4 of 6,684 shared-data posts differ), so it need not run."""
+        return "en" in self.languages and _function_words(text, words, _ENGLISH)
+
+    def _malay_indonesian(self, text: str, words: list[str]) -> str | None:
+        """`id` or `ms` for unaccented text of their shared function words (lingua need not run: on the shared
+        data it agrees on all but 3 of 7,439 such posts, where it said `en` for Indonesian)."""
+        family = [lang for lang in ("id", "ms") if lang in self.languages]
+        if not family or not _function_words(text, words, _MALAY_INDONESIAN):
+            return None
+        return self._refine(family[0], text)
 
     def _refine(self, lang: str, text: str) -> str:
         words = _WORD.findall(text.lower())
@@ -311,6 +332,8 @@ class LanguageIdentifier:
                     out[i] = "hi"  # what `_refine` returns whatever lingua says: lingua need not run
                 elif self._plain_english(text, words):
                     out[i] = "en"
+                elif family := self._malay_indonesian(text, words):
+                    out[i] = family
                 else:
                     (long if len(text) >= LOW_ACCURACY_FROM else short).append((i, text))
         precise, quick = self._build() if (short or long) else (None, None)
