@@ -42,7 +42,8 @@ def shingle_text(text: str) -> str:
 
 
 def shingles(text: str) -> set[str]:
-    """Character 4-grams of the normalised text (the whole of it when shorter): robust to typos, emoji and case."""
+    """Character 4-grams of the normalised text (the whole of it when shorter): robust to typos, emoji and case.
+    The definition `_shingle_hashes` computes in bulk (and the reference its tests compare with)."""
     norm = shingle_text(text)
     return {norm[i : i + 4] for i in range(max(len(norm) - 3, 1))}
 

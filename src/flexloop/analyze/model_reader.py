@@ -197,7 +197,6 @@ class ModelReader:
         intent, _ = r.best("intent")
         out = []
         for i in range(len(texts)):
-            issue_type = IssueType.SAFETY_RISK if r.safety[i] else IssueType(issue[i])
             out.append(
                 TextLabels(
                     lang=r.langs[i],
@@ -205,7 +204,7 @@ class ModelReader:
                     sentiment_confidence=round(s_conf[i], 4),
                     complaint=complaint[i] == "complaint" or r.safety[i],
                     complaint_confidence=round(c_conf[i], 4),
-                    issue_type=issue_type,
+                    issue_type=IssueType(issue[i]),  # safety_risk exactly when flagged (`_issue_with_safety`)
                     intent=Intent(intent[i]),
                     safety_risk=r.safety[i],
                 )

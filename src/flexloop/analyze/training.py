@@ -80,12 +80,13 @@ class Head:
                 rows = np.flatnonzero(arr == code)
                 if rows.size:
                     z[rows] = emb[rows] @ self.w_emb_lang[i].T + self.bias_lang[i]
-        given = list(texts) if texts is not None else []
-        for code in sorted(set(arr.tolist())) if given and self.lexical else ():
+        if texts is None or not self.lexical:
+            return z
+        for code in sorted(set(arr.tolist())):
             lex = head_for(code, self.lexical)
-            picked = np.flatnonzero(arr == code).tolist()
             if lex is not None:
-                z[picked] += self.lex_weight * lex.log_proba([given[r] for r in picked])
+                picked = np.flatnonzero(arr == code).tolist()
+                z[picked] += self.lex_weight * lex.log_proba([texts[r] for r in picked])
         return z
 
     def logits(self, emb: F32, grams: sparse.csr_matrix, langs: Sequence[str] | None = None,
