@@ -117,3 +117,15 @@ def test_model_reader_reads_posts_deterministically() -> None:
     assert first[0].safety_risk and first[0].issue_type == "safety_risk" and first[0].complaint
     assert [x.lang for x in first] == ["en", "es", "zh"]
     assert 0.0 <= first[1].sentiment_confidence <= 1.0
+
+
+def test_models_read_posts_without_handles_and_with_links_masked() -> None:
+    from flexloop.analyze.features import clip, embed
+    from flexloop.analyze.model_reader import ModelReader
+
+    assert clip("@StyleLink ok https://t.co/x1 mail a.b@shop.com").split() == ["ok", "http", "mail", "a.b@shop.com"]
+    posts = ["@StyleLink delivery was quick, love it", "@user delivery was quick, love it @ZippyParcel_help"]
+    a, b = embed(posts)
+    assert float(a @ b) > 0.9999  # the brand's name does not move the embedding
+    first, second = ModelReader().read(posts)
+    assert first == second

@@ -39,6 +39,7 @@ def test_hinglish_posts_skip_lingua_and_match_the_full_route() -> None:
     li._detectors = (recorder, quick)
     assert li.identify(TEXTS) == full
     assert full[:2] == ["hi", "hi"]
+    assert full[6] == "en"  # "ho" three times is one Hindi-looking word, not Hinglish
     assert TEXTS[0] not in recorder.seen and TEXTS[1] not in recorder.seen
     assert TEXTS[7] in recorder.seen and TEXTS[8] in recorder.seen
     recorder.seen.clear()

@@ -26,6 +26,7 @@ HEAD_CHARS, TAIL_CHARS = 240, 120
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _USER = re.compile(r"@\w+")
+_HANDLE = re.compile(r"(?<![\w.])@\w+")  # not the @ of an e-mail address
 _DIGITS = re.compile(r"\d")
 _SPACE = re.compile(r"\s+")
 _REPEAT = re.compile(r"(.)\1{3,}")
@@ -44,7 +45,10 @@ def normalise(text: str) -> str:
 
 
 def clip(text: str) -> str:
-    """Keep the head and tail of a long post (bounded encoding cost); shouted posts are lower-cased."""
+    """What the encoder reads: no @handles (whom a post addresses is not what it says: a brand's name, or the
+    training tweets' `@user`, would colour it) and links as `http`; shouted posts lower-cased; the head and tail
+    of a long post (bounded cost)."""
+    text = _URL.sub("http", _HANDLE.sub("", text))
     if text != text.lower():  # only texts with capitals can be shouted
         letters = sum(map(str.isalpha, text))
         if letters >= 8 and sum(map(str.isupper, text)) >= 0.6 * letters:

@@ -287,11 +287,12 @@ class LanguageIdentifier:
         return None
 
     def _hinglish(self, words: list[str]) -> bool:
-        """Romanised Hindi by its function words: decided whatever lingua would say."""
+        """Romanised Hindi by its function words (two different ones: "ho ho ho" is not Hindi), decided whatever
+        lingua would say."""
         if "hi" not in self.languages or not words:
             return False
-        hits = sum(w in _HINGLISH for w in words)
-        return hits >= 2 and hits / len(words) >= 0.2
+        hits = [w for w in words if w in _HINGLISH]
+        return len(set(hits)) >= 2 and len(hits) / len(words) >= 0.2
 
     def _plain_english(self, text: str, words: list[str]) -> bool:
         """Unaccented text of English function words (3 or more, a fifth of the words): lingua says `en` for
