@@ -37,6 +37,20 @@ def test_only_hazard_and_concrete_problem_cues_are_decisive() -> None:
         assert cue_labels(text, "en") is not None and decisive_cues(text, "en") is None
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("still waiting for my refund, it has been 3 weeks", "en"),
+        ("j'ai renvoyé le colis il y a un mois, toujours pas remboursée", "fr"),
+        ("mera refund abhi tak nahi aaya, 15 din ho gaye", "hi"),
+    ],
+)
+def test_a_late_refund_is_a_refund_problem_not_a_delivery_delay(text: str, lang: str) -> None:
+    cue = cue_labels(text, lang)
+    assert cue is not None and cue.issue_type is IssueType.BILLING_REFUND and cue.intent is Intent.RETURN_REFUND
+    assert decisive_cues(text, lang) is None  # the models decide, as for any refund post
+
+
 def test_cascade_takes_the_models_unless_a_decisive_cue_matches(reader: CascadeReader) -> None:
     modelled = reader.models.read(POSTS)
     out = reader.read(POSTS)

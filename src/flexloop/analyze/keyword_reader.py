@@ -59,7 +59,7 @@ def cue_labels(text: str, lang: str) -> TextLabels | None:
         return TextLabels(lang, Sentiment.NEGATIVE, 0.9, True, 0.9, IssueType.SAFETY_RISK, Intent.COMPLAINT, True)
     issues = {name: (issue, intent) for name, issue, intent in COMPLAINT_ISSUES}
     for name in STRONG:
-        if found[name]:
+        if found[name] and not (name == "delay" and found["refund"]):  # a late refund is a refund problem
             issue, intent = issues[name]
             return TextLabels(lang, Sentiment.NEGATIVE, 0.8, True, 0.8, issue, intent, False)
     if praise > negative and not asks:
