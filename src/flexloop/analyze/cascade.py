@@ -16,9 +16,10 @@ from flexloop.domain.vocab import IssueType
 DECISIVE: frozenset[IssueType] = frozenset(issue for name, issue, _ in COMPLAINT_ISSUES if name in STRONG)
 
 
-def decisive_cues(text: str, lang: str) -> TextLabels | None:
-    """The cue reading of a post when it names a hazard or a concrete problem, else None."""
-    cue = cue_labels(text, lang)
+def decisive_cues(text: str, lang: str, safety: bool | None = None) -> TextLabels | None:
+    """The cue reading of a post when it names a hazard or a concrete problem, else None (SAFETY: the post's
+    safety flag when already known)."""
+    cue = cue_labels(text, lang, safety)
     return cue if cue is not None and (cue.safety_risk or cue.issue_type in DECISIVE) else None
 
 
@@ -33,4 +34,4 @@ class CascadeReader:
 
     def read(self, texts: Sequence[str]) -> list[TextLabels]:
         modelled = self.models.read(texts)
-        return [decisive_cues(t, m.lang) or m for t, m in zip(texts, modelled, strict=True)]
+        return [decisive_cues(t, m.lang, m.safety_risk) or m for t, m in zip(texts, modelled, strict=True)]

@@ -48,14 +48,15 @@ def read_one(text: str, lang: str) -> TextLabels:
                                                 Intent.OTHER, False)
 
 
-def cue_labels(text: str, lang: str) -> TextLabels | None:
-    """Labels from cues: safety first, then concrete problems, praise, softer problems, questions; None if no cue."""
+def cue_labels(text: str, lang: str, safety: bool | None = None) -> TextLabels | None:
+    """Labels from cues: safety first, then concrete problems, praise, softer problems, questions; None if no cue
+    (SAFETY: the safety flag when the caller has it already)."""
     low = text.lower()
     found = {name: hits(name, low, lang) for name, _, _ in COMPLAINT_ISSUES}
     negative, praise = hits("negative", low, lang), hits("praise", low, lang)
     asks = "?" in text or "？" in text
     question = asks or hits("question", low, lang) > 0
-    if is_safety_risk(text, lang):
+    if is_safety_risk(text, lang) if safety is None else safety:
         return TextLabels(lang, Sentiment.NEGATIVE, 0.9, True, 0.9, IssueType.SAFETY_RISK, Intent.COMPLAINT, True)
     issues = {name: (issue, intent) for name, issue, intent in COMPLAINT_ISSUES}
     for name in STRONG:
