@@ -129,3 +129,17 @@ def test_models_read_posts_without_handles_and_with_links_masked() -> None:
     assert float(a @ b) > 0.9999  # the brand's name does not move the embedding
     first, second = ModelReader().read(posts)
     assert first == second
+
+
+def test_posts_of_tags_alone_say_nothing_and_handles_are_neither_cues_nor_hazards() -> None:
+    from flexloop.analyze.keyword_reader import cue_labels
+    from flexloop.analyze.model_reader import ModelReader
+    from flexloop.analyze.safety import matches
+
+    blank, asked = ModelReader(["en"]).read(["@brand @other https://t.co/x1", "@brand where is my order?"])
+    assert (blank.sentiment, blank.issue_type, blank.intent, blank.complaint) == ("neutral", "other", "other", False)
+    assert blank.sentiment_confidence == 1.0 and asked.intent != "other"
+    assert matches("@Overheated thanks for the quick reply", "en") == []
+    assert matches("the phone overheated in my pocket", "en") != []
+    cue = cue_labels("@LateNightDeals thanks so much", "en")
+    assert cue is not None and cue.issue_type == "praise"

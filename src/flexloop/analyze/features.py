@@ -13,6 +13,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from flexloop.analyze.text import HANDLE, LINK, without_tags
+
 if TYPE_CHECKING:
     from flexloop.analyze.encoder import FastUSE
 
@@ -24,9 +26,7 @@ HASH_DIM = 1 << HASH_BITS
 # Long reviews cost the encoder time linearly; their head and tail carry the verdict.
 HEAD_CHARS, TAIL_CHARS = 240, 120
 
-_URL = re.compile(r"https?://\S+|www\.\S+")
 _USER = re.compile(r"@\w+")
-_HANDLE = re.compile(r"(?<![\w.])@\w+")  # not the @ of an e-mail address
 _DIGITS = re.compile(r"\d")
 _SPACE = re.compile(r"\s+")
 _REPEAT = re.compile(r"(.)\1{3,}")
@@ -37,18 +37,23 @@ _encoder: FastUSE | None = None
 
 def normalise(text: str) -> str:
     """Lower-case, mask users/URLs/digits, squeeze repeats and spaces: what the models read."""
-    t = _URL.sub(" http ", text)
+    t = LINK.sub(" http ", text)
     t = _USER.sub(" @user ", t)
     t = _DIGITS.sub("0", t.lower())
     t = _REPEAT.sub(r"\1\1\1", t)
     return _SPACE.sub(" ", t).strip()
 
 
+def has_words(text: str) -> bool:
+    """Whether anything is left to read once @handles and links are gone (a post of tags alone says nothing)."""
+    return bool(without_tags(text).strip())
+
+
 def clip(text: str) -> str:
     """What the encoder reads: no @handles (whom a post addresses is not what it says: a brand's name, or the
     training tweets' `@user`, would colour it) and links as `http`; shouted posts lower-cased; the head and tail
     of a long post (bounded cost)."""
-    text = _URL.sub("http", _HANDLE.sub("", text))
+    text = LINK.sub("http", HANDLE.sub("", text))
     if text != text.lower():  # only texts with capitals can be shouted
         letters = sum(map(str.isalpha, text))
         if letters >= 8 and sum(map(str.isupper, text)) >= 0.6 * letters:

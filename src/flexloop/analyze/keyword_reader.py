@@ -10,7 +10,7 @@ import yaml
 
 from flexloop.analyze.langid import LanguageIdentifier
 from flexloop.analyze.safety import is_safety_risk
-from flexloop.analyze.text import TextLabels
+from flexloop.analyze.text import TextLabels, without_tags
 from flexloop.domain.vocab import Intent, IssueType, Sentiment
 
 # Concepts in priority order: the first that matches names the issue of a complaint.
@@ -51,7 +51,7 @@ def read_one(text: str, lang: str) -> TextLabels:
 def cue_labels(text: str, lang: str, safety: bool | None = None) -> TextLabels | None:
     """Labels from cues: safety first, then concrete problems, praise, softer problems, questions; None if no cue
     (SAFETY: the safety flag when the caller has it already)."""
-    low = text.lower()
+    low = without_tags(text).lower()  # a handle such as @LateNightDeals is not a delay cue
     found = {name: hits(name, low, lang) for name, _, _ in COMPLAINT_ISSUES}
     negative, praise = hits("negative", low, lang), hits("praise", low, lang)
     asks = "?" in text or "？" in text

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from flexloop.analyze.features import F32, clip, embed, encoder, hashed_ngrams
+from flexloop.analyze.features import F32, clip, embed, encoder, has_words, hashed_ngrams
 from flexloop.analyze.langid import LanguageIdentifier
 from flexloop.analyze.safety import is_safety_risk
 from flexloop.analyze.text import TextLabels
@@ -62,6 +62,22 @@ def _issue_with_safety(p: F32, labels: tuple[str, ...], safety: Sequence[bool]) 
     out[flagged] = 0.0
     out[flagged, col] = 1.0
     return out
+
+
+# What a post with nothing to read (only @handles and links) is, per task: no sentiment, no problem, no intent.
+NOTHING_SAID = {"sentiment": Sentiment.NEUTRAL.value, "complaint": "not_complaint", "issue": IssueType.OTHER.value,
+                "intent": Intent.OTHER.value}  # fmt: skip
+
+
+def _nothing_said(proba: dict[str, F32], labels: Mapping[str, tuple[str, ...]], blank: Sequence[bool]) -> None:
+    """Certain neutral / other readings, in place, for the BLANK posts (heads without that label are left)."""
+    rows = np.flatnonzero(np.asarray(blank, dtype=bool))
+    if not rows.size:
+        return
+    for task, label in NOTHING_SAID.items():
+        if task in proba and label in labels[task]:
+            proba[task][rows] = 0.0
+            proba[task][rows, labels[task].index(label)] = 1.0
 
 
 @functools.cache
@@ -181,11 +197,13 @@ class ModelReader:
                 z -= z.max(axis=1, keepdims=True)
                 e = np.exp(z)
                 proba[task] = np.asarray(e / e.sum(axis=1, keepdims=True), dtype=np.float32)
-        safety = [is_safety_risk(t, lang) for t, lang in zip(texts, langs, strict=True)]
+        blank = [not has_words(t) for t in texts]
+        safety = [not b and is_safety_risk(t, lang) for t, lang, b in zip(texts, langs, blank, strict=True)]
         if "issue" in proba:
             proba["issue"] = _issue_with_safety(proba["issue"], labels["issue"], safety)
         if {"complaint", "issue", "sentiment"} <= set(proba):
             proba["complaint"] = _complaint_ensemble(proba, labels)
+        _nothing_said(proba, labels, blank)
         return Reading(langs, proba, labels, safety)
 
     def read(self, texts: Sequence[str]) -> list[TextLabels]:

@@ -8,6 +8,8 @@ from importlib import resources
 
 import yaml
 
+from flexloop.analyze.text import without_tags
+
 # Scripts without spaces between words: terms match anywhere in the text.
 UNSPACED = frozenset({"th", "zh", "ja"})
 # Terms every post is checked against, whatever its language (mixed-language posts are common).
@@ -44,8 +46,9 @@ def _matchers(lang: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None
 
 
 def matches(text: str, lang: str) -> list[str]:
-    """The safety terms found in a post (its own language's list plus the always-on ones)."""
-    low = text.lower().replace("\u0307", "")
+    """The safety terms found in a post (its own language's list plus the always-on ones); @handles and links are
+    names, not statements, and are not read."""
+    low = without_tags(text).lower().replace("\u0307", "")
     found: list[str] = []
     for code in dict.fromkeys((lang, *ALWAYS)):
         terms, unless = _matchers(code)

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from flexloop.domain.vocab import Intent, IssueType, Sentiment
+
+HANDLE = re.compile(r"(?<![\w.])@\w+")  # not the @ of an e-mail address
+LINK = re.compile(r"https?://\S+|www\.\S+")
+
+
+def without_tags(text: str) -> str:
+    """The post without its @handles and links: what it says, not whom it addresses ("@FireSaleShop") or where
+    it points."""
+    return LINK.sub(" ", HANDLE.sub(" ", text))
 
 
 @dataclass(frozen=True, slots=True)
