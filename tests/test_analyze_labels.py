@@ -143,3 +143,12 @@ def test_posts_of_tags_alone_say_nothing_and_handles_are_neither_cues_nor_hazard
     assert matches("the phone overheated in my pocket", "en") != []
     cue = cue_labels("@LateNightDeals thanks so much", "en")
     assert cue is not None and cue.issue_type == "praise"
+
+
+def test_the_encoder_reads_emoji_by_name() -> None:
+    from flexloop.analyze.features import embed, emoji_words
+
+    assert emoji_words("so good 😍").split() == ["so", "good", "smiling", "face", "with", "heart-eyes"]
+    assert emoji_words("ส่งไวมาก 555") == "ส่งไวมาก 555"  # nothing to name: the text itself
+    angry, happy = embed(["the parcel came 😡", "the parcel came 😍"])
+    assert float(angry @ happy) < 0.99  # unknown to the encoder's vocabulary, the two would read the same

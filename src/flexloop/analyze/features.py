@@ -27,6 +27,7 @@ HASH_DIM = 1 << HASH_BITS
 HEAD_CHARS, TAIL_CHARS = 240, 120
 
 _USER = re.compile(r"@\w+")
+_EMOJI = re.compile("[\u2190-\u2bff\U0001f000-\U0001faff]")  # arrows, symbols, dingbats, pictographs
 _DIGITS = re.compile(r"\d")
 _SPACE = re.compile(r"\s+")
 _REPEAT = re.compile(r"(.)\1{3,}")
@@ -49,8 +50,18 @@ def has_words(text: str) -> bool:
     return bool(without_tags(text).strip())
 
 
+def emoji_words(text: str) -> str:
+    """Emoji as their English names ("😡" → "enraged face"): the encoder's vocabulary has none of them (each reads
+    as the unknown token), and they carry much of a post's tone."""
+    if not _EMOJI.search(text):
+        return text
+    import emoji
+
+    return str(emoji.replace_emoji(text, replace=lambda _, data: " " + data["en"].strip(":").replace("_", " ") + " "))
+
+
 def clip(text: str) -> str:
-    """What the encoder reads: no @handles (whom a post addresses is not what it says: a brand's name, or the
+    """What the models read: no @handles (whom a post addresses is not what it says: a brand's name, or the
     training tweets' `@user`, would colour it) and links as `http`; shouted posts lower-cased; the head and tail
     of a long post (bounded cost)."""
     text = LINK.sub("http", HANDLE.sub("", text))
@@ -74,11 +85,16 @@ def encoder() -> FastUSE:
         return _encoder
 
 
+def encoder_text(text: str, clipped: bool = False) -> str:
+    """What the sentence encoder reads of a post: the clipped text with emoji by name (CLIPPED: `clip` was applied)."""
+    return emoji_words(text if clipped else clip(text)) or " "
+
+
 def embed(texts: Sequence[str], clipped: bool = False) -> F32:
     """L2-normalised 512-d sentence embeddings of the clipped raw texts (CLIPPED: `clip` was applied already)."""
     if not texts:
         return np.zeros((0, EMB_DIM), dtype=np.float32)
-    return encoder().encode([(t if clipped else clip(t)) or " " for t in texts])
+    return encoder().encode([encoder_text(t, clipped) for t in texts])
 
 
 def _murmur_rows(buf: npt.NDArray[np.uint8], size: int) -> npt.NDArray[np.uint32]:
@@ -249,7 +265,7 @@ def hashed_ngrams(texts: Sequence[str], clipped: bool = False) -> sparse.csr_mat
 def _key(text: str) -> bytes:
     import hashlib
 
-    return hashlib.blake2b(clip(text).encode("utf-8"), digest_size=16).digest()
+    return hashlib.blake2b(encoder_text(text).encode("utf-8"), digest_size=16).digest()
 
 
 def embed_cached(texts: Sequence[str], cache_dir: str | None) -> F32:
