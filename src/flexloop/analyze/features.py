@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from flexloop.analyze.text import HANDLE, LINK, without_tags
+from flexloop.analyze.text import HANDLE, LINK
 
 if TYPE_CHECKING:
     from flexloop.analyze.encoder import FastUSE
@@ -43,11 +43,6 @@ def normalise(text: str) -> str:
     t = _DIGITS.sub("0", t.lower())
     t = _REPEAT.sub(r"\1\1\1", t)
     return _SPACE.sub(" ", t).strip()
-
-
-def has_words(text: str) -> bool:
-    """Whether anything is left to read once @handles and links are gone (a post of tags alone says nothing)."""
-    return bool(without_tags(text).strip())
 
 
 def emoji_words(text: str) -> str:

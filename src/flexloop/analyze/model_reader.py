@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from flexloop.analyze.features import F32, clip, embed, encoder, has_words, hashed_ngrams
+from flexloop.analyze.features import F32, clip, embed, encoder, hashed_ngrams
 from flexloop.analyze.langid import LanguageIdentifier
 from flexloop.analyze.safety import is_safety_risk
-from flexloop.analyze.text import TextLabels
+from flexloop.analyze.text import TextLabels, has_words
 from flexloop.analyze.training import Head, load_head
 from flexloop.domain.vocab import Intent, IssueType, Sentiment
 

@@ -19,6 +19,11 @@ def without_tags(text: str) -> str:
     return LINK.sub(" ", HANDLE.sub(" ", text))
 
 
+def has_words(text: str) -> bool:
+    """Whether anything is left to read once @handles and links are gone (a post of tags alone says nothing)."""
+    return bool(without_tags(text).strip())
+
+
 @dataclass(frozen=True, slots=True)
 class TextLabels:
     """Per-post labels from text alone; context (orders, bursts, catalogue) is added later."""
