@@ -74,11 +74,11 @@ def test_issue_without_the_flag_moves_safety_mass_to_the_other_types() -> None:
     assert _issue_with_safety(p, ("other", "praise", "logistics_delay"), [True] * 3) is p  # no safety label
 
 
-def test_pipeline_reader_on_the_team_held_out_brand_posts(reader: CascadeReader) -> None:
+def test_pipeline_reader_on_the_team_held_out_brand_posts() -> None:
     path = resources.files("flexloop") / "data" / "training" / "issues_team_eval.csv"
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     out = CascadeReader().read([r["text"] for r in rows])
     issue = macro_f1([r["label"] for r in rows], [o.issue_type.value for o in out])
     intent = macro_f1([r["intent"] for r in rows], [o.intent.value for o in out])
-    # With every cue deciding, the models before the team rows scored 71 / 50 here; shipped now: about 86 / 88.
+    # With every cue deciding, the models before the team rows scored 71 / 50 here; shipped now: about 91 / 90.
     assert issue >= 78.0 and intent >= 78.0, (issue, intent)

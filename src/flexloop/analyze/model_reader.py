@@ -197,13 +197,12 @@ class ModelReader:
                 z -= z.max(axis=1, keepdims=True)
                 e = np.exp(z)
                 proba[task] = np.asarray(e / e.sum(axis=1, keepdims=True), dtype=np.float32)
-        blank = [not has_words(t) for t in texts]
-        safety = [not b and is_safety_risk(t, lang) for t, lang, b in zip(texts, langs, blank, strict=True)]
+        safety = [is_safety_risk(t, lang) for t, lang in zip(texts, langs, strict=True)]  # never on tags alone
         if "issue" in proba:
             proba["issue"] = _issue_with_safety(proba["issue"], labels["issue"], safety)
         if {"complaint", "issue", "sentiment"} <= set(proba):
             proba["complaint"] = _complaint_ensemble(proba, labels)
-        _nothing_said(proba, labels, blank)
+        _nothing_said(proba, labels, [not has_words(t) for t in texts])
         return Reading(langs, proba, labels, safety)
 
     def read(self, texts: Sequence[str]) -> list[TextLabels]:
