@@ -152,3 +152,21 @@ def test_the_encoder_reads_emoji_by_name() -> None:
     assert emoji_words("ส่งไวมาก 555") == "ส่งไวมาก 555"  # nothing to name: the text itself
     angry, happy = embed(["the parcel came 😡", "the parcel came 😍"])
     assert float(angry @ happy) < 0.99  # unknown to the encoder's vocabulary, the two would read the same
+
+
+def test_emoji_names_match_the_emoji_library_on_sequences_and_symbols() -> None:
+    import emoji
+
+    from flexloop.analyze.features import emoji_words
+
+    def library(text: str) -> str:
+        return str(emoji.replace_emoji(text, replace=lambda _, d: " " + d["en"].strip(":").replace("_", " ") + " "))
+
+    posts = [
+        "family 👨\u200d👩\u200d👧 trip, kiss 👩🏽\u200d❤️\u200d💋\u200d👨🏻!!",  # zero-width-joined, skin tones
+        "shipped to 🇹🇭 and 🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f 😡",  # flags, tag sequence
+        "rate 5️⃣/10 #️⃣ ℹ️ℹ © ™ 👍🏾...",  # keycaps, the letter-like ℹ, symbols named only beside an emoji
+        "ส่งช้า😤😤 ไม่ประทับใจ", "好评👍👍", "no emoji here, only words #tags @handles",
+    ]
+    assert [emoji_words(p) for p in posts] == [library(p) if p != posts[-1] else p for p in posts]
+    assert "information" in emoji_words("ℹ️ 😡") and "keycap" in emoji_words("5️⃣ stars 😡")
