@@ -11,7 +11,7 @@ import pytest
 from flexloop.analyze.cascade import DECISIVE, CascadeReader, decisive_cues
 from flexloop.analyze.evaluation import macro_f1
 from flexloop.analyze.keyword_reader import cue_labels
-from flexloop.analyze.model_reader import _issue_with_safety
+from flexloop.analyze.model_reader import _issue_with_safety, _praise_needs_no_negative_tone
 from flexloop.domain.vocab import Intent, IssueType
 
 POSTS = [
@@ -72,6 +72,20 @@ def test_issue_without_the_flag_moves_safety_mass_to_the_other_types() -> None:
     out = _issue_with_safety(p, labels, [False, False, True])
     assert np.allclose(out, [[0.5, 0.5, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
     assert _issue_with_safety(p, ("other", "praise", "logistics_delay"), [True] * 3) is p  # no safety label
+
+
+def test_a_post_that_reads_negative_is_not_praise_but_a_toss_up_keeps_it() -> None:
+    labels = {"sentiment": ("negative", "neutral", "positive"), "issue": ("customer_service", "praise"),
+              "intent": ("complaint", "praise")}  # fmt: skip
+    proba = {
+        "sentiment": np.array([[0.9, 0.05, 0.05], [0.48, 0.03, 0.49]], dtype=np.float32),
+        "issue": np.array([[0.3, 0.7], [0.45, 0.55]], dtype=np.float32),
+        "intent": np.array([[0.2, 0.8], [0.3, 0.7]], dtype=np.float32),
+    }
+    _praise_needs_no_negative_tone(proba, labels)
+    assert proba["issue"][0].argmax() == 0 and proba["intent"][0].argmax() == 0  # 0.7 * 0.1 against 0.3
+    assert np.allclose(proba["issue"][0], [0.3 / 0.37, 0.07 / 0.37])
+    assert np.allclose(proba["issue"][1], [0.45, 0.55]) and np.allclose(proba["intent"][1], [0.3, 0.7])
 
 
 def test_pipeline_reader_on_the_team_held_out_brand_posts() -> None:

@@ -46,6 +46,22 @@ def _complaint_ensemble(proba: Mapping[str, F32], labels: Mapping[str, tuple[str
     return out
 
 
+def _praise_needs_no_negative_tone(proba: dict[str, F32], labels: Mapping[str, tuple[str, ...]]) -> None:
+    """For posts that read negative, weigh the issue and intent heads' `praise` by P(tone is not negative), in place:
+    such a post is not praise (a mixed post is labelled by its problem), yet "on hold for 2 hours, this is
+    ridiculous" read as praise. Posts whose tone is a toss-up keep their praise."""
+    if "sentiment" not in proba or not len(proba["sentiment"]):
+        return
+    tone = proba["sentiment"]
+    neg = labels["sentiment"].index(Sentiment.NEGATIVE.value)
+    kind = np.where(tone.argmax(axis=1) == neg, 1.0 - tone[:, neg], 1.0)
+    for task in ("issue", "intent"):
+        if task in proba and "praise" in labels[task]:
+            p = proba[task].copy()
+            p[:, labels[task].index("praise")] *= kind
+            proba[task] = p / np.maximum(p.sum(axis=1, keepdims=True), 1e-12)
+
+
 def _issue_with_safety(p: F32, labels: tuple[str, ...], safety: Sequence[bool]) -> F32:
     """Issue probabilities that agree with the safety flag: the safety lexicon alone decides `safety_risk` (a
     hazard opens a crisis clock; the issue head has a few dozen safety rows and no measured precision)."""
@@ -198,6 +214,7 @@ class ModelReader:
                 e = np.exp(z)
                 proba[task] = np.asarray(e / e.sum(axis=1, keepdims=True), dtype=np.float32)
         safety = [is_safety_risk(t, lang) for t, lang in zip(texts, langs, strict=True)]  # never on tags alone
+        _praise_needs_no_negative_tone(proba, labels)
         if "issue" in proba:
             proba["issue"] = _issue_with_safety(proba["issue"], labels["issue"], safety)
         if {"complaint", "issue", "sentiment"} <= set(proba):
