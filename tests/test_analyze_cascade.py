@@ -11,7 +11,11 @@ import pytest
 from flexloop.analyze.cascade import DECISIVE, CascadeReader, decisive_cues
 from flexloop.analyze.evaluation import macro_f1
 from flexloop.analyze.keyword_reader import cue_labels
-from flexloop.analyze.model_reader import _issue_with_safety, _praise_needs_no_negative_tone
+from flexloop.analyze.model_reader import (
+    _issue_with_safety,
+    _praise_is_not_a_complaint,
+    _praise_needs_no_negative_tone,
+)
 from flexloop.domain.vocab import Intent, IssueType
 
 POSTS = [
@@ -86,6 +90,20 @@ def test_a_post_that_reads_negative_is_not_praise_but_a_toss_up_keeps_it() -> No
     assert proba["issue"][0].argmax() == 0 and proba["intent"][0].argmax() == 0  # 0.7 * 0.1 against 0.3
     assert np.allclose(proba["issue"][0], [0.3 / 0.37, 0.07 / 0.37])
     assert np.allclose(proba["issue"][1], [0.45, 0.55]) and np.allclose(proba["intent"][1], [0.3, 0.7])
+
+
+def test_a_happy_post_of_praise_is_not_a_complaint_but_a_mixed_one_stays() -> None:
+    labels = {"sentiment": ("negative", "neutral", "positive"), "issue": ("praise", "quality_defect"),
+              "complaint": ("complaint", "not_complaint"), "intent": ("complaint", "praise")}  # fmt: skip
+    proba = {
+        "sentiment": np.array([[0.1, 0.1, 0.8], [0.1, 0.1, 0.8]], dtype=np.float32),
+        "issue": np.array([[0.7, 0.3], [0.4, 0.6]], dtype=np.float32),  # the second names a problem
+        "complaint": np.array([[0.8, 0.2], [0.8, 0.2]], dtype=np.float32),
+        "intent": np.array([[0.6, 0.4], [0.6, 0.4]], dtype=np.float32),
+    }
+    _praise_is_not_a_complaint(proba, labels)
+    assert np.allclose(proba["complaint"], [[0.16, 0.84], [0.8, 0.2]])
+    assert proba["intent"][0].argmax() == 1 and np.allclose(proba["intent"][1], [0.6, 0.4])
 
 
 def test_pipeline_reader_on_the_team_held_out_brand_posts() -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from flexloop.analyze.features import F32, clip, embed, encoder, hashed_ngrams
 from flexloop.analyze.langid import LanguageIdentifier
@@ -46,6 +47,13 @@ def _complaint_ensemble(proba: Mapping[str, F32], labels: Mapping[str, tuple[str
     return out
 
 
+def _scaled(p: F32, col: int, factor: npt.NDArray[np.float64]) -> F32:
+    """Probabilities with one column multiplied by a per-row factor, rows renormalised."""
+    out = p.copy()
+    out[:, col] *= factor
+    return np.asarray(out / np.maximum(out.sum(axis=1, keepdims=True), 1e-12), dtype=np.float32)
+
+
 def _praise_needs_no_negative_tone(proba: dict[str, F32], labels: Mapping[str, tuple[str, ...]]) -> None:
     """For posts that read negative, weigh the issue and intent heads' `praise` by P(tone is not negative), in place:
     such a post is not praise (a mixed post is labelled by its problem), yet "on hold for 2 hours, this is
@@ -57,9 +65,24 @@ def _praise_needs_no_negative_tone(proba: dict[str, F32], labels: Mapping[str, t
     kind = np.where(tone.argmax(axis=1) == neg, 1.0 - tone[:, neg], 1.0)
     for task in ("issue", "intent"):
         if task in proba and "praise" in labels[task]:
-            p = proba[task].copy()
-            p[:, labels[task].index("praise")] *= kind
-            proba[task] = p / np.maximum(p.sum(axis=1, keepdims=True), 1e-12)
+            proba[task] = _scaled(proba[task], labels[task].index("praise"), kind)
+
+
+def _praise_is_not_a_complaint(proba: dict[str, F32], labels: Mapping[str, tuple[str, ...]]) -> None:
+    """For posts that read positive and as praise, weigh the complaint flag and the `complaint` intent by
+    P(tone is not positive), in place ("sản phẩm rất tốt, rất hài lòng" was a complaint). A mixed post is labelled
+    by its problem, so it is not read as praise and keeps its complaint."""
+    if not {"sentiment", "issue", "complaint"} <= set(proba) or not len(proba["sentiment"]):
+        return
+    tone = proba["sentiment"]
+    pos = labels["sentiment"].index(Sentiment.POSITIVE.value)
+    praised = (tone.argmax(axis=1) == pos) & (proba["issue"].argmax(axis=1) == labels["issue"].index("praise"))
+    factor = np.where(praised, 1.0 - tone[:, pos], 1.0)
+    col = labels["complaint"].index("complaint")
+    flag = proba["complaint"][:, col] * factor  # a complaint, and not a happy one
+    proba["complaint"] = np.asarray(np.where(np.arange(2) == col, flag[:, None], 1.0 - flag[:, None]), np.float32)
+    if "intent" in proba and "complaint" in labels["intent"]:
+        proba["intent"] = _scaled(proba["intent"], labels["intent"].index("complaint"), factor)
 
 
 def _issue_with_safety(p: F32, labels: tuple[str, ...], safety: Sequence[bool]) -> F32:
@@ -219,6 +242,7 @@ class ModelReader:
             proba["issue"] = _issue_with_safety(proba["issue"], labels["issue"], safety)
         if {"complaint", "issue", "sentiment"} <= set(proba):
             proba["complaint"] = _complaint_ensemble(proba, labels)
+            _praise_is_not_a_complaint(proba, labels)
         _nothing_said(proba, labels, [not has_words(t) for t in texts])
         return Reading(langs, proba, labels, safety)
 
