@@ -24,7 +24,7 @@ HEADS = ("sentiment", "complaint", "issue", "intent")
 # Issue types that are problems a customer complains about.
 PROBLEM_ISSUES = frozenset(IssueType) - {IssueType.PRODUCT_QUESTION, IssueType.PRAISE, IssueType.OTHER}
 BATCH = 4096  # texts per encoder call: distinct tokens are computed once per call
-WARM_UP = ("Where is my order?", "¿Dónde está mi pedido?", "Onde está meu pedido?", "Où est ma commande ?",
+WARM_UP = ("Where is my order? 😡", "¿Dónde está mi pedido?", "Onde está meu pedido?", "Où est ma commande ?",
            "Wo ist meine Bestellung?", "Dov'è il mio ordine?", "Pesanan saya di mana?", "Barang saya tak sampai",
            "Đơn hàng của tôi đâu?", "Siparişim nerede?", "mera order kahan hai")  # fmt: skip
 
