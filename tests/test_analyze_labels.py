@@ -170,3 +170,12 @@ def test_emoji_names_match_the_emoji_library_on_sequences_and_symbols() -> None:
     ]
     assert [emoji_words(p) for p in posts] == [library(p) if p != posts[-1] else p for p in posts]
     assert "information" in emoji_words("ℹ️ 😡") and "keycap" in emoji_words("5️⃣ stars 😡")
+
+
+def test_the_ngrams_read_arabic_spelling_variants_alike() -> None:
+    from flexloop.analyze.features import hashed_ngrams, normalise
+
+    marked, plain = "إنَّه رائعٌ جداً والمكتبــة أحلى", "انه رائع جدا والمكتبه احلي"
+    assert normalise(marked) == normalise(plain) == plain
+    assert (hashed_ngrams([marked]) != hashed_ngrams([plain])).nnz == 0
+    assert normalise("Ünïcode ÉTÉ") == "ünïcode été"  # other scripts keep their marks

@@ -33,6 +33,10 @@ _EMOJI = re.compile("[\u2190-\u2bff\U0001f000-\U0001faff]")  # arrows, symbols, 
 # the one emoji that regular expressions count as a letter.
 _SYMBOL_RUN = re.compile(r"(?:[0-9#*]\ufe0f?\u20e3|[^\w\s]|\u2139)+")
 _DIGITS = re.compile(r"\d")
+# Arabic as its n-grams read it: no short-vowel marks or tatweel, one alef, final yaa and taa marbuta folded (the
+# usual Arabic text normalisation; posts spell these freely). UMSAB ar dev 60.5 -> 62.0.
+_ARABIC_MARKS = re.compile("[\u064b-\u0652\u0640]")
+_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه"})
 _SPACE = re.compile(r"\s+")
 _REPEAT = re.compile(r"(.)\1{3,}")
 
@@ -41,10 +45,12 @@ _encoder: FastUSE | None = None
 
 
 def normalise(text: str) -> str:
-    """Lower-case, mask users/URLs/digits, squeeze repeats and spaces: what the models read."""
+    """Lower-case, mask users/URLs/digits, fold Arabic spelling variants, squeeze repeats and spaces: what the
+    n-gram features read."""
     t = LINK.sub(" http ", text)
     t = _USER.sub(" @user ", t)
     t = _DIGITS.sub("0", t.lower())
+    t = _ARABIC_MARKS.sub("", t).translate(_ARABIC_FOLD)
     t = _REPEAT.sub(r"\1\1\1", t)
     return _SPACE.sub(" ", t).strip()
 
