@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flexloop.analyze.keyword_reader import COMPLAINT_ISSUES, STRONG, cue_labels
+from flexloop.analyze.keyword_reader import COMPLAINT_ISSUES, STRONG, strong_cue_labels
 from flexloop.analyze.model_reader import ModelReader
 from flexloop.analyze.text import TextLabels
 from flexloop.domain.vocab import IssueType
@@ -19,8 +19,7 @@ DECISIVE: frozenset[IssueType] = frozenset(issue for name, issue, _ in COMPLAINT
 def decisive_cues(text: str, lang: str, safety: bool | None = None) -> TextLabels | None:
     """The cue reading of a post when it names a hazard or a concrete problem, else None (SAFETY: the post's
     safety flag when already known)."""
-    cue = cue_labels(text, lang, safety)
-    return cue if cue is not None and (cue.safety_risk or cue.issue_type in DECISIVE) else None
+    return strong_cue_labels(text, lang, safety)  # the other cues are never computed: they would not decide
 
 
 class CascadeReader:

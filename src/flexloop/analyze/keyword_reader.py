@@ -32,11 +32,16 @@ def cues() -> dict[str, dict[str, tuple[str, ...]]]:
     return {c: {lang: tuple(str(p).lower() for p in ps) for lang, ps in langs.items()} for c, langs in raw.items()}
 
 
-def hits(concept: str, text: str, lang: str) -> int:
-    """How many cue phrases of CONCEPT occur in TEXT (its language plus English, which mixes in everywhere)."""
+@functools.cache
+def _phrases(concept: str, lang: str) -> tuple[str, ...]:
+    """The cue phrases of CONCEPT read in LANG: its own and English ones (English mixes in everywhere), once each."""
     table = cues()[concept]
-    phrases = set(table.get(lang, ())) | set(table.get("en", ()))
-    return sum(1 for p in phrases if p in text)
+    return tuple(dict.fromkeys((*table.get(lang, ()), *table.get("en", ()))))
+
+
+def hits(concept: str, text: str, lang: str) -> int:
+    """How many cue phrases of CONCEPT occur in TEXT (its language plus English)."""
+    return sum(1 for p in _phrases(concept, lang) if p in text)
 
 
 STRONG = ("lost_or_damaged", "delay", "quality")
@@ -48,29 +53,37 @@ def read_one(text: str, lang: str) -> TextLabels:
                                                 Intent.OTHER, False)
 
 
+def strong_cue_labels(text: str, lang: str, safety: bool | None = None) -> TextLabels | None:
+    """Labels from the cues precise enough to overrule models: a hazard, then a concrete problem (lost or damaged,
+    late, faulty); None otherwise (SAFETY: the safety flag when the caller has it already)."""
+    if is_safety_risk(text, lang) if safety is None else safety:
+        return TextLabels(lang, Sentiment.NEGATIVE, 0.9, True, 0.9, IssueType.SAFETY_RISK, Intent.COMPLAINT, True)
+    low = without_tags(text).lower()  # a handle such as @LateNightDeals is not a delay cue
+    for name, issue, intent in COMPLAINT_ISSUES:
+        if name in STRONG and hits(name, low, lang):
+            if name == "delay" and hits("refund", low, lang):  # a late refund is a refund problem
+                continue
+            return TextLabels(lang, Sentiment.NEGATIVE, 0.8, True, 0.8, issue, intent, False)
+    return None
+
+
 def cue_labels(text: str, lang: str, safety: bool | None = None) -> TextLabels | None:
     """Labels from cues: safety first, then concrete problems, praise, softer problems, questions; None if no cue
     (SAFETY: the safety flag when the caller has it already)."""
-    low = without_tags(text).lower()  # a handle such as @LateNightDeals is not a delay cue
-    found = {name: hits(name, low, lang) for name, _, _ in COMPLAINT_ISSUES}
+    strong = strong_cue_labels(text, lang, safety)
+    if strong is not None:
+        return strong
+    low = without_tags(text).lower()
     negative, praise = hits("negative", low, lang), hits("praise", low, lang)
     asks = "?" in text or "？" in text
-    question = asks or hits("question", low, lang) > 0
-    if is_safety_risk(text, lang) if safety is None else safety:
-        return TextLabels(lang, Sentiment.NEGATIVE, 0.9, True, 0.9, IssueType.SAFETY_RISK, Intent.COMPLAINT, True)
-    issues = {name: (issue, intent) for name, issue, intent in COMPLAINT_ISSUES}
-    for name in STRONG:
-        if found[name] and not (name == "delay" and found["refund"]):  # a late refund is a refund problem
-            issue, intent = issues[name]
-            return TextLabels(lang, Sentiment.NEGATIVE, 0.8, True, 0.8, issue, intent, False)
     if praise > negative and not asks:
         return TextLabels(lang, Sentiment.POSITIVE, 0.7, False, 0.7, IssueType.PRAISE, Intent.PRAISE, False)
-    for name, (issue, intent) in issues.items():
-        if name not in STRONG and found[name]:
+    for name, issue, intent in COMPLAINT_ISSUES:
+        if name not in STRONG and hits(name, low, lang):
             return TextLabels(lang, Sentiment.NEGATIVE, 0.7, True, 0.7, issue, intent, False)
     if negative > praise:
         return TextLabels(lang, Sentiment.NEGATIVE, 0.6, True, 0.6, IssueType.OTHER, Intent.COMPLAINT, False)
-    if question:
+    if asks or hits("question", low, lang) > 0:
         return TextLabels(lang, Sentiment.NEUTRAL, 0.6, False, 0.7, IssueType.PRODUCT_QUESTION,
                           Intent.PRODUCT_QUESTION, False)
     return None
