@@ -39,6 +39,11 @@ def test_only_hazard_and_concrete_problem_cues_are_decisive() -> None:
     assert decisive_cues(POSTS[1], "en") is not None and decisive_cues(POSTS[4], "es") is not None
     for text in POSTS[2:4]:  # a cue matches, and is not allowed to decide
         assert cue_labels(text, "en") is not None and decisive_cues(text, "en") is None
+    team = resources.files("flexloop") / "data" / "training" / "issues_team.csv"
+    for row in csv.DictReader(team.open(encoding="utf-8")):  # decisive: the full reading when it may decide
+        cue = cue_labels(row["text"], row["lang"])
+        decisive = cue if cue is not None and (cue.safety_risk or cue.issue_type in DECISIVE) else None
+        assert decisive_cues(row["text"], row["lang"]) == decisive, row["text"]
 
 
 @pytest.mark.parametrize(

@@ -56,9 +56,13 @@ def read_one(text: str, lang: str) -> TextLabels:
 def strong_cue_labels(text: str, lang: str, safety: bool | None = None) -> TextLabels | None:
     """Labels from the cues precise enough to overrule models: a hazard, then a concrete problem (lost or damaged,
     late, faulty); None otherwise (SAFETY: the safety flag when the caller has it already)."""
+    return _strong(text, without_tags(text).lower(), lang, safety)  # a handle (@LateNightDeals) is not a delay cue
+
+
+def _strong(text: str, low: str, lang: str, safety: bool | None) -> TextLabels | None:
+    """`strong_cue_labels` of TEXT, LOW being its lower-cased words without tags."""
     if is_safety_risk(text, lang) if safety is None else safety:
         return TextLabels(lang, Sentiment.NEGATIVE, 0.9, True, 0.9, IssueType.SAFETY_RISK, Intent.COMPLAINT, True)
-    low = without_tags(text).lower()  # a handle such as @LateNightDeals is not a delay cue
     for name, issue, intent in COMPLAINT_ISSUES:
         if name in STRONG and hits(name, low, lang):
             if name == "delay" and hits("refund", low, lang):  # a late refund is a refund problem
@@ -70,10 +74,10 @@ def strong_cue_labels(text: str, lang: str, safety: bool | None = None) -> TextL
 def cue_labels(text: str, lang: str, safety: bool | None = None) -> TextLabels | None:
     """Labels from cues: safety first, then concrete problems, praise, softer problems, questions; None if no cue
     (SAFETY: the safety flag when the caller has it already)."""
-    strong = strong_cue_labels(text, lang, safety)
+    low = without_tags(text).lower()
+    strong = _strong(text, low, lang, safety)
     if strong is not None:
         return strong
-    low = without_tags(text).lower()
     negative, praise = hits("negative", low, lang), hits("praise", low, lang)
     asks = "?" in text or "？" in text
     if praise > negative and not asks:
