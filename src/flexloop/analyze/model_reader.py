@@ -40,8 +40,12 @@ def _complaint_ensemble(proba: Mapping[str, F32], labels: Mapping[str, tuple[str
     p_problem = proba["issue"][:, issue].sum(axis=1)
     p_negative = proba["sentiment"][:, labels["sentiment"].index("negative")]
     col = labels["complaint"].index("complaint")
-    p = np.maximum(proba["complaint"][:, col], p_problem * p_negative)
-    out = np.zeros_like(proba["complaint"])
+    return _two_way(np.maximum(proba["complaint"][:, col], p_problem * p_negative), col)
+
+
+def _two_way(p: npt.NDArray[np.floating[Any]], col: int) -> F32:
+    """Two-label probabilities from P(the label in column COL)."""
+    out = np.empty((len(p), 2), dtype=np.float32)
     out[:, col] = p
     out[:, 1 - col] = 1.0 - p
     return out
@@ -79,8 +83,7 @@ def _praise_is_not_a_complaint(proba: dict[str, F32], labels: Mapping[str, tuple
     praised = (tone.argmax(axis=1) == pos) & (proba["issue"].argmax(axis=1) == labels["issue"].index("praise"))
     factor = np.where(praised, 1.0 - tone[:, pos], 1.0)
     col = labels["complaint"].index("complaint")
-    flag = proba["complaint"][:, col] * factor  # a complaint, and not a happy one
-    proba["complaint"] = np.asarray(np.where(np.arange(2) == col, flag[:, None], 1.0 - flag[:, None]), np.float32)
+    proba["complaint"] = _two_way(proba["complaint"][:, col] * factor, col)  # a complaint, and not a happy one
     if "intent" in proba and "complaint" in labels["intent"]:
         proba["intent"] = _scaled(proba["intent"], labels["intent"].index("complaint"), factor)
 
