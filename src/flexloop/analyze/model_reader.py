@@ -35,12 +35,16 @@ def shipped_model_dir(task: str) -> Path:
 
 
 def _complaint_ensemble(proba: Mapping[str, F32], labels: Mapping[str, tuple[str, ...]]) -> F32:
-    """Complaint probability: the complaint head, or a negative post about a problem issue (soft OR)."""
+    """Complaint probability: the complaint head, or a negative post about a problem issue, or a negative post whose
+    intent is to complain (soft OR: "can't reset my password, this is a joke" had the complaint intent, no flag)."""
     issue = [labels["issue"].index(i.value) for i in PROBLEM_ISSUES if i.value in labels["issue"]]
     p_problem = proba["issue"][:, issue].sum(axis=1)
     p_negative = proba["sentiment"][:, labels["sentiment"].index("negative")]
     col = labels["complaint"].index("complaint")
-    return _two_way(np.maximum(proba["complaint"][:, col], p_problem * p_negative), col)
+    p = np.maximum(proba["complaint"][:, col], p_problem * p_negative)
+    if "intent" in proba and Intent.COMPLAINT.value in labels["intent"]:
+        p = np.maximum(p, proba["intent"][:, labels["intent"].index(Intent.COMPLAINT.value)] * p_negative)
+    return _two_way(p, col)
 
 
 def _two_way(p: npt.NDArray[np.floating[Any]], col: int) -> F32:
