@@ -50,6 +50,35 @@ def test_only_hazard_and_concrete_problem_cues_are_decisive() -> None:
 @pytest.mark.parametrize(
     ("text", "lang"),
     [
+        ("I love this chocolate, best gift ever", "en"),  # "late" inside a word is no delay
+        ("the plates are gorgeous, will tell my friends later", "en"),
+        ("grazie alle persone che ci hanno aiutato", "it"),  # "perso" (lost) inside "persone"
+        ("dasar akun yang takut kehilangan kursi", "id"),  # "hilang" (lost) after a prefix: to lose, not a parcel
+    ],
+)
+def test_a_cue_inside_another_word_does_not_decide(text: str, lang: str) -> None:
+    assert decisive_cues(text, lang) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "issue"),
+    [
+        ("my parcel was delayed again", "en", IssueType.LOGISTICS_DELAY),  # a stem: "delay*"
+        ("O envio atrasou de novo, quando chega?", "pt", IssueType.LOGISTICS_DELAY),
+        ("barangnya rusak parah", "id", IssueType.LOST_OR_DAMAGED),  # a suffix after the cue ("rusak")
+        ("구두가 파손되어 왔어요", "ko", IssueType.LOST_OR_DAMAGED),
+        ("والطلب متأخر جدا", "ar", IssueType.LOGISTICS_DELAY),  # an attached prefix
+        ("@shop warte seit 5 Wochen auf meine Rückerstattung", "de", IssueType.BILLING_REFUND),  # a compound
+    ],
+)
+def test_cues_read_stems_suffixes_prefixes_and_compounds(text: str, lang: str, issue: IssueType) -> None:
+    cue = cue_labels(text, lang)
+    assert cue is not None and cue.issue_type is issue
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
         ("still waiting for my refund, it has been 3 weeks", "en"),
         ("j'ai renvoyé le colis il y a un mois, toujours pas remboursée", "fr"),
         ("mera refund abhi tak nahi aaya, 15 din ho gaye", "hi"),

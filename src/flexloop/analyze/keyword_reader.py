@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import resources
 
 import yaml
@@ -24,24 +25,62 @@ COMPLAINT_ISSUES = (
 )
 
 
+# How a cue phrase must sit in a post, by the phrase's language: anywhere in scripts written without spaces or with
+# attached prefixes (Arabic "و" / "ال"); from a word start where words take suffixes (ko, tr, id, ms); as whole words
+# elsewhere, unless the phrase ends in `*` (a stem: "delay*" reads "delayed"). Otherwise "late" read "chocolate".
+ANYWHERE = frozenset({"th", "zh", "ja", "ar"})
+WORD_START = frozenset({"ko", "tr", "id", "ms"})
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A lower-case cue phrase and whether a word boundary must come before and after it."""
+
+    phrase: str
+    starts_word: bool
+    ends_word: bool
+
+
+def _cue(raw: str, lang: str) -> Cue:
+    phrase = raw.lower().strip()
+    stem = phrase.endswith("*")
+    phrase = phrase.rstrip("*")
+    bounded = lang not in ANYWHERE
+    return Cue(phrase, bounded and phrase[:1].isalnum(),
+               bounded and lang not in WORD_START and not stem and phrase[-1:].isalnum())  # fmt: skip
+
+
 @functools.cache
-def cues() -> dict[str, dict[str, tuple[str, ...]]]:
-    """Concept -> language -> lower-case cue phrases."""
+def cues() -> dict[str, dict[str, tuple[Cue, ...]]]:
+    """Concept -> language -> cue phrases."""
     text = (resources.files("flexloop") / "data" / "lexicons" / "cues.yaml").read_text("utf-8")
     raw = yaml.safe_load(text)
-    return {c: {lang: tuple(str(p).lower() for p in ps) for lang, ps in langs.items()} for c, langs in raw.items()}
+    return {c: {lang: tuple(_cue(str(p), lang) for p in ps) for lang, ps in langs.items()} for c, langs in raw.items()}
 
 
 @functools.cache
-def _phrases(concept: str, lang: str) -> tuple[str, ...]:
+def _phrases(concept: str, lang: str) -> tuple[Cue, ...]:
     """The cue phrases of CONCEPT read in LANG: its own and English ones (English mixes in everywhere), once each."""
     table = cues()[concept]
     return tuple(dict.fromkeys((*table.get(lang, ()), *table.get("en", ()))))
 
 
+def occurs(cue: Cue, text: str) -> bool:
+    """Whether the cue's phrase is in TEXT with the word boundaries it needs."""
+    at = text.find(cue.phrase)
+    while at >= 0:
+        end = at + len(cue.phrase)
+        if (not cue.starts_word or at == 0 or not text[at - 1].isalnum()) and (
+            not cue.ends_word or end == len(text) or not text[end].isalnum()
+        ):
+            return True
+        at = text.find(cue.phrase, at + 1)
+    return False
+
+
 def hits(concept: str, text: str, lang: str) -> int:
     """How many cue phrases of CONCEPT occur in TEXT (its language plus English)."""
-    return sum(1 for p in _phrases(concept, lang) if p in text)
+    return sum(1 for c in _phrases(concept, lang) if c.phrase in text and occurs(c, text))  # `in` first: fast
 
 
 STRONG = ("lost_or_damaged", "delay", "quality")
