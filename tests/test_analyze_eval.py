@@ -89,6 +89,8 @@ def test_binary_sentiment_gold_is_scored_over_two_labels(tmp_path: Path) -> None
         ("text,lang\nhello,en\n", "missing column label"),
         ("text,label,lang\n", "no rows"),
         ("text,label\nhello,joyful\n", "unknown sentiment label"),
+        ('text,label\n"hello,positive\n', "a quote left open"),
+        ("text,label\nhello\n", "too few columns"),
     ],
 )
 def test_bad_files_exit_2_with_one_line(tmp_path: Path, content: str, needle: str) -> None:
@@ -99,6 +101,13 @@ def test_bad_files_exit_2_with_one_line(tmp_path: Path, content: str, needle: st
     assert result.stdout == ""
     lines = [x for x in result.stderr.splitlines() if x.strip()]
     assert len(lines) == 1 and needle in lines[0]
+
+
+def test_a_spreadsheet_export_with_a_byte_order_mark_reads(tmp_path: Path) -> None:
+    f = write_csv(tmp_path / "excel.csv", SENTIMENT)
+    f.write_bytes(b"\xef\xbb\xbf" + f.read_bytes())
+    out = run_json(["eval", "classify", "--task", "sentiment", "--data", str(f), "--json"])
+    assert out["n"] == len(SENTIMENT)
 
 
 def test_missing_file_and_unknown_task_exit_2(tmp_path: Path) -> None:

@@ -87,7 +87,7 @@ def read_labelled(paths: Sequence[Path], task: str) -> Labelled:
     for index, path in enumerate(paths):
         out.paths.append(str(path))
         try:
-            with open(path, newline="", encoding="utf-8") as fh:
+            with open(path, newline="", encoding="utf-8-sig") as fh:  # a spreadsheet's export starts with a BOM
                 reader = csv.DictReader(fh)
                 fields = reader.fieldnames or []
                 missing = [c for c in ("text", "label") if c not in fields]
@@ -95,7 +95,9 @@ def read_labelled(paths: Sequence[Path], task: str) -> Labelled:
                     raise BadInput(f"{path}: missing column {', '.join(missing)} (need text,label[,lang])")
                 count = 0
                 for row_no, row in enumerate(reader, start=1):
-                    gold = map_label(task, row.get("label") or "")
+                    if row.get("label") is None:
+                        raise BadInput(f"{path}: row {row_no}: no label (too few columns, or a quote left open)")
+                    gold = map_label(task, row["label"])
                     if gold is None:
                         raise BadInput(f"{path}: row {row_no}: unknown {task} label {row.get('label')!r}")
                     out.texts.append(row.get("text") or "")
