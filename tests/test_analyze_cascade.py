@@ -54,10 +54,17 @@ def test_only_hazard_and_concrete_problem_cues_are_decisive() -> None:
         ("the plates are gorgeous, will tell my friends later", "en"),
         ("grazie alle persone che ci hanno aiutato", "it"),  # "perso" (lost) inside "persone"
         ("dasar akun yang takut kehilangan kursi", "id"),  # "hilang" (lost) after a prefix: to lose, not a parcel
+        ("comprei 2 semanas atras e amei", "pt"),  # "atrás" (ago) unaccented is not "atraso"
     ],
 )
 def test_a_cue_inside_another_word_does_not_decide(text: str, lang: str) -> None:
     assert decisive_cues(text, lang) is None
+
+
+@pytest.mark.parametrize("text", ["mini çanta aldım kargo hızlı", "EVİMİZE GELDİ, çok güzel"])
+def test_a_turkish_question_particle_is_a_word_of_its_own(text: str) -> None:
+    assert cue_labels(text, "tr") is None  # "mi" inside "mini", and "İ" lower-cased to "i" + a combining dot
+    assert cue_labels("bu çanta su geçirmez mi", "tr") is not None
 
 
 @pytest.mark.parametrize(
@@ -65,9 +72,12 @@ def test_a_cue_inside_another_word_does_not_decide(text: str, lang: str) -> None
     [
         ("my parcel was delayed again", "en", IssueType.LOGISTICS_DELAY),  # a stem: "delay*"
         ("O envio atrasou de novo, quando chega?", "pt", IssueType.LOGISTICS_DELAY),
-        ("barangnya rusak parah", "id", IssueType.LOST_OR_DAMAGED),  # a suffix after the cue ("rusak")
-        ("구두가 파손되어 왔어요", "ko", IssueType.LOST_OR_DAMAGED),
-        ("والطلب متأخر جدا", "ar", IssueType.LOGISTICS_DELAY),  # an attached prefix
+        ("barang rusaknya parah", "id", IssueType.LOST_OR_DAMAGED),  # a suffix after the cue ("rusak")
+        ("택배분실 됐어요", "ko", IssueType.LOST_OR_DAMAGED),  # written together with the word before
+        ("이거 방수 되나요", "ko", IssueType.PRODUCT_QUESTION),  # a question ending
+        ("وتأخر الطلب", "ar", IssueType.LOGISTICS_DELAY),  # an attached prefix
+        ("我的包裹delay了三天", "zh", IssueType.LOGISTICS_DELAY),  # an English word between Chinese characters
+        ("where’s my order", "en", IssueType.LOGISTICS_DELAY),  # a curly apostrophe
         ("@shop warte seit 5 Wochen auf meine Rückerstattung", "de", IssueType.BILLING_REFUND),  # a compound
     ],
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -25,11 +26,12 @@ COMPLAINT_ISSUES = (
 )
 
 
-# How a cue phrase must sit in a post, by the phrase's language: anywhere in scripts written without spaces or with
-# attached prefixes (Arabic "و" / "ال"); from a word start where words take suffixes (ko, tr, id, ms); as whole words
-# elsewhere, unless the phrase ends in `*` (a stem: "delay*" reads "delayed"). Otherwise "late" read "chocolate".
-ANYWHERE = frozenset({"th", "zh", "ja", "ar"})
-WORD_START = frozenset({"ko", "tr", "id", "ms"})
+# How a cue phrase must sit in a post, by the phrase's language: anywhere in scripts written without spaces, with
+# attached prefixes (Arabic "و" / "ال") or with endings and compounds written together (Korean "배송지연", "되나요");
+# from a word start where suffixes attach (id, ms: "rusaknya"); as whole words elsewhere, unless the phrase ends in
+# `*` (a stem: "delay*" reads "delayed"). Substrings made "late" read "chocolate" and Turkish "mi" read "mini".
+ANYWHERE = frozenset({"th", "zh", "ja", "ko", "ar"})
+WORD_START = frozenset({"id", "ms"})
 
 
 @dataclass(frozen=True)
@@ -65,17 +67,35 @@ def _phrases(concept: str, lang: str) -> tuple[Cue, ...]:
     return tuple(dict.fromkeys((*table.get(lang, ()), *table.get("en", ()))))
 
 
+def _latin(c: str) -> bool:
+    return c < "\u0250" or "\u1e00" <= c <= "\u1eff"  # Basic Latin to Latin Extended-B, and Vietnamese letters
+
+
+def _joins(edge: str, neighbour: str) -> bool:
+    """Whether NEIGHBOUR continues the word that EDGE (a cue's first or last letter) is in: a letter, digit or mark of
+    the same kind of script ("delay" is a word in "包裹delay了", and a vowel sign continues a Devanagari word)."""
+    if not (neighbour.isalnum() or unicodedata.category(neighbour)[0] == "M"):
+        return False
+    return _latin(edge) == _latin(neighbour)
+
+
 def occurs(cue: Cue, text: str) -> bool:
     """Whether the cue's phrase is in TEXT with the word boundaries it needs."""
-    at = text.find(cue.phrase)
+    phrase = cue.phrase
+    at = text.find(phrase)
     while at >= 0:
-        end = at + len(cue.phrase)
-        if (not cue.starts_word or at == 0 or not text[at - 1].isalnum()) and (
-            not cue.ends_word or end == len(text) or not text[end].isalnum()
+        end = at + len(phrase)
+        if (not cue.starts_word or at == 0 or not _joins(phrase[0], text[at - 1])) and (
+            not cue.ends_word or end == len(text) or not _joins(phrase[-1], text[end])
         ):
             return True
-        at = text.find(cue.phrase, at + 1)
+        at = text.find(phrase, at + 1)
     return False
+
+
+def lowered(text: str) -> str:
+    """A post as the cues read it: tags out, lower case, Turkish dotted capitals and curly apostrophes folded."""
+    return without_tags(text).lower().replace("\u0307", "").replace("\u2019", "'")
 
 
 def hits(concept: str, text: str, lang: str) -> int:
@@ -95,7 +115,7 @@ def read_one(text: str, lang: str) -> TextLabels:
 def strong_cue_labels(text: str, lang: str, safety: bool | None = None) -> TextLabels | None:
     """Labels from the cues precise enough to overrule models: a hazard, then a concrete problem (lost or damaged,
     late, faulty); None otherwise (SAFETY: the safety flag when the caller has it already)."""
-    return _strong(text, without_tags(text).lower(), lang, safety)  # a handle (@LateNightDeals) is not a delay cue
+    return _strong(text, lowered(text), lang, safety)  # a handle (@LateNightDeals) is not a delay cue
 
 
 def _strong(text: str, low: str, lang: str, safety: bool | None) -> TextLabels | None:
@@ -113,7 +133,7 @@ def _strong(text: str, low: str, lang: str, safety: bool | None) -> TextLabels |
 def cue_labels(text: str, lang: str, safety: bool | None = None) -> TextLabels | None:
     """Labels from cues: safety first, then concrete problems, praise, softer problems, questions; None if no cue
     (SAFETY: the safety flag when the caller has it already)."""
-    low = without_tags(text).lower()
+    low = lowered(text)
     strong = _strong(text, low, lang, safety)
     if strong is not None:
         return strong
