@@ -114,7 +114,7 @@ def read_one(text: str, lang: str) -> TextLabels:
 
 def strong_cue_labels(text: str, lang: str, safety: bool | None = None) -> TextLabels | None:
     """Labels from the cues precise enough to overrule models: a hazard, then a concrete problem (lost or damaged,
-    late, faulty); None otherwise (SAFETY: the safety flag when the caller has it already)."""
+    late, faulty) not already put right; None otherwise (SAFETY: the safety flag when the caller has it already)."""
     return _strong(text, lowered(text), lang, safety)  # a handle (@LateNightDeals) is not a delay cue
 
 
@@ -126,6 +126,8 @@ def _strong(text: str, low: str, lang: str, safety: bool | None) -> TextLabels |
         if name in STRONG and hits(name, low, lang):
             if name == "delay" and hits("refund", low, lang):  # a late refund is a refund problem
                 continue
+            if hits("resolved", low, lang) and not hits("negative", low, lang):
+                return None  # put right already ("arrived broken, replaced next day, thanks"): the models read it
             return TextLabels(lang, Sentiment.NEGATIVE, 0.8, True, 0.8, issue, intent, False)
     return None
 
