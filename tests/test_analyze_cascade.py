@@ -12,6 +12,7 @@ from flexloop.analyze.cascade import DECISIVE, CascadeReader, decisive_cues
 from flexloop.analyze.evaluation import macro_f1
 from flexloop.analyze.keyword_reader import cue_labels
 from flexloop.analyze.model_reader import (
+    _a_calm_question_is_not_a_complaint,
     _complaint_ensemble,
     _issue_with_safety,
     _praise_is_not_a_complaint,
@@ -176,6 +177,20 @@ def test_a_negative_post_meant_as_a_complaint_is_flagged_a_neutral_one_is_not() 
     }
     p = _complaint_ensemble(proba, labels)
     assert np.allclose(p[:, 0], [0.72, 0.3]) and np.allclose(p.sum(axis=1), 1.0)
+
+
+def test_a_calm_product_question_is_not_a_complaint_but_an_upset_one_stays() -> None:
+    labels = {"sentiment": ("negative", "neutral", "positive"), "issue": ("product_question", "quality_defect"),
+              "complaint": ("complaint", "not_complaint"), "intent": ("complaint", "product_question")}  # fmt: skip
+    proba = {
+        "sentiment": np.array([[0.05, 0.9, 0.05], [0.7, 0.3, 0.0]], dtype=np.float32),  # the second reads negative
+        "issue": np.array([[0.8, 0.2], [0.8, 0.2]], dtype=np.float32),
+        "complaint": np.array([[0.9, 0.1], [0.9, 0.1]], dtype=np.float32),
+        "intent": np.array([[0.6, 0.4], [0.6, 0.4]], dtype=np.float32),
+    }
+    _a_calm_question_is_not_a_complaint(proba, labels)
+    assert np.allclose(proba["complaint"], [[0.09, 0.91], [0.9, 0.1]])
+    assert proba["intent"][0].argmax() == 1 and np.allclose(proba["intent"][1], [0.6, 0.4])
 
 
 def test_pipeline_reader_on_the_team_held_out_brand_posts() -> None:

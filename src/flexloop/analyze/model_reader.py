@@ -92,6 +92,23 @@ def _praise_is_not_a_complaint(proba: dict[str, F32], labels: Mapping[str, tuple
         proba["intent"] = _scaled(proba["intent"], labels["intent"].index("complaint"), factor)
 
 
+def _a_calm_question_is_not_a_complaint(proba: dict[str, F32], labels: Mapping[str, tuple[str, ...]]) -> None:
+    """For posts that read neutral and as a product question, weigh the complaint flag and the `complaint` intent by
+    P(tone is not neutral), in place: "Baterai kalung menyala tahan berapa lama?" (how long does the battery last?)
+    was a complaint, so a brand's questions opened an incident."""
+    question = IssueType.PRODUCT_QUESTION.value
+    if not {"sentiment", "issue", "intent", "complaint"} <= set(proba) or question not in labels["issue"]:
+        return
+    tone = proba["sentiment"]
+    calm = labels["sentiment"].index(Sentiment.NEUTRAL.value)
+    asked = (tone.argmax(axis=1) == calm) & (proba["issue"].argmax(axis=1) == labels["issue"].index(question))
+    factor = np.where(asked, 1.0 - tone[:, calm], 1.0)
+    col = labels["complaint"].index("complaint")
+    proba["complaint"] = _two_way(proba["complaint"][:, col] * factor, col)
+    if Intent.COMPLAINT.value in labels["intent"]:
+        proba["intent"] = _scaled(proba["intent"], labels["intent"].index(Intent.COMPLAINT.value), factor)
+
+
 def _issue_with_safety(p: F32, labels: tuple[str, ...], safety: Sequence[bool]) -> F32:
     """Issue probabilities that agree with the safety flag: the safety lexicon alone decides `safety_risk` (a
     hazard opens a crisis clock; the issue head has a few dozen safety rows and no measured precision)."""
@@ -250,6 +267,7 @@ class ModelReader:
         if {"complaint", "issue", "sentiment"} <= set(proba):
             proba["complaint"] = _complaint_ensemble(proba, labels)
             _praise_is_not_a_complaint(proba, labels)
+            _a_calm_question_is_not_a_complaint(proba, labels)
         _nothing_said(proba, labels, [not has_words(t) for t in texts])
         return Reading(langs, proba, labels, safety)
 
