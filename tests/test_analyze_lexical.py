@@ -47,7 +47,9 @@ def test_fit_lexical_learns_the_words_and_is_deterministic() -> None:
 
 
 def test_lexical_heads_are_trained_stored_and_applied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    recipe = dataclasses.replace(training.RECIPES["sentiment"], lex_min_rows=10, lang_min_rows=10_000)
+    recipe = dataclasses.replace(
+        training.RECIPES["sentiment"], lex_min_rows=10, lang_min_rows=10_000, polarity_scale=0.0
+    )
     monkeypatch.setitem(training.RECIPES, "sentiment", recipe)
     names = ["negative", "neutral", "positive"]
     texts = [*TEXTS, "great", "awful", "ok then"]

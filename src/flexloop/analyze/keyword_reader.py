@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -43,7 +43,8 @@ class Cue:
     ends_word: bool
 
 
-def _cue(raw: str, lang: str) -> Cue:
+def cue_of(raw: str, lang: str) -> Cue:
+    """The cue a lexicon phrase stands for in LANG (a trailing `*` marks a stem)."""
     phrase = raw.lower().strip()
     stem = phrase.endswith("*")
     phrase = phrase.rstrip("*")
@@ -57,7 +58,8 @@ def cues() -> dict[str, dict[str, tuple[Cue, ...]]]:
     """Concept -> language -> cue phrases."""
     text = (resources.files("flexloop") / "data" / "lexicons" / "cues.yaml").read_text("utf-8")
     raw = yaml.safe_load(text)
-    return {c: {lang: tuple(_cue(str(p), lang) for p in ps) for lang, ps in langs.items()} for c, langs in raw.items()}
+    return {c: {lang: tuple(cue_of(str(p), lang) for p in ps) for lang, ps in by_lang.items()}
+            for c, by_lang in raw.items()}  # fmt: skip
 
 
 @functools.cache
@@ -79,18 +81,26 @@ def _joins(edge: str, neighbour: str) -> bool:
     return _latin(edge) == _latin(neighbour)
 
 
+def fits(cue: Cue, text: str, at: int) -> bool:
+    """Whether the cue's phrase, found at AT in TEXT, has the word boundaries it needs there."""
+    phrase, end = cue.phrase, at + len(cue.phrase)
+    return (not cue.starts_word or at == 0 or not _joins(phrase[0], text[at - 1])) and (
+        not cue.ends_word or end == len(text) or not _joins(phrase[-1], text[end])
+    )
+
+
+def positions(cue: Cue, text: str) -> Iterator[int]:
+    """Where the cue's phrase starts in TEXT with the word boundaries it needs."""
+    at = text.find(cue.phrase)
+    while at >= 0:
+        if fits(cue, text, at):
+            yield at
+        at = text.find(cue.phrase, at + 1)
+
+
 def occurs(cue: Cue, text: str) -> bool:
     """Whether the cue's phrase is in TEXT with the word boundaries it needs."""
-    phrase = cue.phrase
-    at = text.find(phrase)
-    while at >= 0:
-        end = at + len(phrase)
-        if (not cue.starts_word or at == 0 or not _joins(phrase[0], text[at - 1])) and (
-            not cue.ends_word or end == len(text) or not _joins(phrase[-1], text[end])
-        ):
-            return True
-        at = text.find(phrase, at + 1)
-    return False
+    return next(positions(cue, text), -1) >= 0
 
 
 def lowered(text: str) -> str:

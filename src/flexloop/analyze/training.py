@@ -14,6 +14,7 @@ from scipy import sparse
 
 from flexloop.analyze.features import EMB_DIM, F32, HASH_DIM, hashed_ngrams
 from flexloop.analyze.lexical import LEX_DIM, MAX_COLUMNS, LexicalHead, analyzer_for, counts, head_for, lexical_from
+from flexloop.analyze.polarity import polarity_features
 from flexloop.errors import BadInput
 
 WEIGHTS = "weights.npz"
@@ -38,10 +39,13 @@ class Recipe:
     lex_c: float = 0.0
     lex_min_rows: int = 5000
     lex_weight: float = 2.0
+    # Polarity lexicon counts (analyze/polarity.py) as extra columns of the joint head, times this scale; trained
+    # when the rows' languages are given. 0 = none.
+    polarity_scale: float = 0.0
 
 
 RECIPES: dict[str, Recipe] = {
-    "sentiment": Recipe(c=1.0, emb_scale=3.0, balance_files=0.5, lang_c=1.0, lex_c=8.0),
+    "sentiment": Recipe(c=1.0, emb_scale=3.0, balance_files=0.5, lang_c=1.0, lex_c=8.0, polarity_scale=1.0),
     "complaint": Recipe(c=2.0, emb_scale=3.0, balance_files=0.5),
     "issue": Recipe(c=4.0, emb_scale=3.0, balance_files=0.5),
     "intent": Recipe(c=4.0, emb_scale=3.0, balance_files=0.5),
@@ -64,15 +68,17 @@ class Head:
     # Optional in-language lexical heads, by language, and the weight of their log-probabilities.
     lexical: dict[str, LexicalHead] = field(default_factory=dict)
     lex_weight: float = 0.0
+    # Optional weights of the polarity lexicon counts: (classes, len(polarity.FEATURES)).
+    w_pol: F32 | None = None
 
     @property
     def by_language(self) -> bool:
         """Whether the post's language changes this head's scores."""
-        return bool(self.lang_codes or self.lexical)
+        return bool(self.lang_codes or self.lexical or self.w_pol is not None)
 
     def lang_residual(self, emb: F32, langs: Sequence[str], texts: Sequence[str] | None = None) -> F32:
         """Logits to add for posts whose language has a residual or (given TEXTS) a lexical head, its own or a close
-        neighbour's (ms reads with id); zeros elsewhere."""
+        neighbour's (ms reads with id), or (given TEXTS) polarity words; zeros elsewhere."""
         z = np.zeros((len(emb), len(self.labels)), dtype=np.float32)
         arr = np.asarray(langs)
         if self.lang_codes and self.w_emb_lang is not None and self.bias_lang is not None:
@@ -80,8 +86,10 @@ class Head:
                 rows = np.flatnonzero(arr == code)
                 if rows.size:
                     z[rows] = emb[rows] @ self.w_emb_lang[i].T + self.bias_lang[i]
-        if texts is None or not self.lexical:
+        if texts is None:
             return z
+        if self.w_pol is not None:
+            z += polarity_features(texts, langs) @ self.w_pol.T
         for code in sorted(set(arr.tolist())):
             lex = head_for(code, self.lexical)
             if lex is not None:
@@ -115,6 +123,8 @@ class Head:
                 "w_emb_lang": self.w_emb_lang.astype(np.float16),
                 "bias_lang": self.bias_lang.astype(np.float32),
             }
+        if self.w_pol is not None:
+            extra["w_pol"] = self.w_pol.astype(np.float32)
         if self.lexical:
             extra["lex_weight"] = np.float32(self.lex_weight)
             for lex in self.lexical.values():
@@ -152,6 +162,7 @@ def load_head(directory: Path) -> Head:
             bias_lang=z["bias_lang"].astype(np.float32) if has_lang else None,
             lexical=lexical_from(z),
             lex_weight=float(z["lex_weight"]) if "lex_weight" in z.files else 0.0,
+            w_pol=z["w_pol"].astype(np.float32) if "w_pol" in z.files else None,
         )
 
 
@@ -175,6 +186,9 @@ def fit(
     recipe = RECIPES[task]
     g = hashed_ngrams(texts) if grams is None else grams
     x = design(emb, g, recipe.emb_scale)
+    polar = bool(recipe.polarity_scale and langs is not None)
+    if polar and langs is not None:
+        x = sparse.hstack([x, sparse.csr_matrix(polarity_features(texts, langs) * recipe.polarity_scale)], "csr")
     y = np.array([classes.index(lab) for lab in labels])
     clf = LogisticRegression(
         C=recipe.c, max_iter=recipe.max_iter, class_weight="balanced" if recipe.balanced else None,
@@ -189,7 +203,9 @@ def fit(
     clf.fit(x, y, sample_weight=weight)
     coef, bias = _softmax_form(clf)
     w_emb = coef[:, :EMB_DIM] * recipe.emb_scale
-    head = Head(task, tuple(classes), w_emb, coef[:, EMB_DIM:], bias)
+    head = Head(task, tuple(classes), w_emb, coef[:, EMB_DIM : EMB_DIM + g.shape[1]], bias)
+    if polar:
+        head.w_pol = coef[:, EMB_DIM + g.shape[1] :] * recipe.polarity_scale
     if recipe.lang_c and langs is not None:
         _fit_lang_heads(head, emb, y, np.asarray(langs), recipe, seed)
     if recipe.lex_c and langs is not None:

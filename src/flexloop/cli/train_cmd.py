@@ -82,6 +82,8 @@ def _features(head: Head) -> str:
     if head.lexical:
         out += (f"; in-language TF-IDF n-gram heads for {', '.join(head.lexical)} (log-probabilities x "
                 f"{head.lex_weight:g} added)")  # fmt: skip
+    if head.w_pol is not None:
+        out += "; polarity lexicon counts (data/lexicons/polarity.yaml, by the identified language) as 4 more columns"
     return out
 
 
