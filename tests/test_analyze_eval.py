@@ -123,10 +123,12 @@ def test_train_is_deterministic_and_evaluable(tmp_path: Path) -> None:
     for name in ("m1", "m2"):
         run_json(["train", "--task", "sentiment", "--data", str(f), "--out", str(tmp_path / name), "--json"])
     z1, z2 = np.load(tmp_path / "m1" / "weights.npz"), np.load(tmp_path / "m2" / "weights.npz")
-    for key in ("w_emb", "w_hash", "bias"):
+    for key in ("w_emb", "w_hash", "bias", "w_pol"):
         assert np.array_equal(z1[key], z2[key])
     card = json.loads((tmp_path / "m1" / "MODEL.json").read_text())
     assert card["seed"] == 7 and card["data"][0]["file"] == "train.csv" and "flexloop train" in card["command"]
+    lexicon = card["lexicons"][0]  # the polarity counts' weights name the lexicon they were learned with
+    assert lexicon["file"] == "polarity.yaml" and len(lexicon["sha256"]) == 64 and "team" in lexicon["licence"]
     out = run_json(["eval", "classify", "--task", "sentiment", "--data", str(f), "--model", str(tmp_path / "m1"),
                     "--json"])  # fmt: skip
     assert out["macro_f1"] > 80

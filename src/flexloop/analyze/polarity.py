@@ -11,6 +11,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 import ahocorasick
 import numpy as np
@@ -20,14 +21,12 @@ from flexloop.analyze.features import F32
 from flexloop.analyze.keyword_reader import Cue, cue_of, fits, lowered
 
 FEATURES = ("positive", "negative", "positive_after_contrast", "negative_after_contrast")
+KINDS = ("positive", "negative", "neutral", "negators", "contrast")  # the lists of each language in the YAML
 UNSPACED = frozenset({"th", "zh", "ja"})  # scripts written without spaces between words
 NEGATION_WORDS = 3  # a negator flips a polarity word up to this many words after it (spaced scripts)
 NEGATION_CHARS = 3  # ... or this many characters after it (scripts without spaces)
+CLAUSE_END = frozenset(",.;:!?，。；：！？、")  # a negation does not reach past these
 Span = tuple[int, int]
-CLAUSE_END = frozenset(",.;:!?，。；：！？、")
-
-
-KINDS = ("positive", "negative", "neutral", "negators", "contrast")
 
 
 @dataclass(frozen=True)
@@ -51,9 +50,15 @@ class Lexicon:
         return found
 
 
+def polarity_file() -> Path:
+    """Where the package keeps the polarity lexicon."""
+    return Path(str(resources.files("flexloop") / "data" / "lexicons" / "polarity.yaml"))
+
+
 @functools.cache
 def _raw() -> dict[str, dict[str, list[str]]]:
-    text = (resources.files("flexloop") / "data" / "lexicons" / "polarity.yaml").read_text("utf-8")
+    """The lexicon file: language -> kind -> phrases."""
+    text = polarity_file().read_text("utf-8")
     return {
         str(k): {str(p): [str(w) for w in ws or []] for p, ws in v.items()} for k, v in yaml.safe_load(text).items()
     }

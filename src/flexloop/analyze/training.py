@@ -300,6 +300,7 @@ LICENCES = {
     "issues_team_": "Apache-2.0: issues_team.csv (team-written) projected to one task by flexloop.analyze.weak_labels",
     "issues_team": "Apache-2.0 (written by the flexloop team)",
     "safety_team": "Apache-2.0 (written by the flexloop team)",
+    "polarity.yaml": "Apache-2.0 (written by the flexloop team)",
     "weak_": "weak labels by flexloop.analyze.weak_labels from bitext_en.train.csv (CDLA-Sharing-1.0) "
     "and cesamard_en.train.csv (MIT)",
 }

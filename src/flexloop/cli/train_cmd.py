@@ -36,6 +36,7 @@ def train_cmd(
     """Train the TASK model on the files (and corrections) and write it to OUT."""
     from flexloop.analyze.evaluation import Labelled, read_labelled
     from flexloop.analyze.features import embed_cached
+    from flexloop.analyze.polarity import polarity_file
     from flexloop.analyze.training import describe_files, fit
 
     files = data_files(data, ctx)
@@ -67,6 +68,8 @@ def train_cmd(
         "command": "flexloop train " + " ".join(sys.argv[2:] if sys.argv[1:2] == ["train"] else sys.argv[1:]),
         "features": _features(head),
     }
+    if head.w_pol is not None:  # the weights read these counts: the lexicon is part of the model
+        card["lexicons"] = describe_files([polarity_file()])
     head.save(out, card)
     if json_out:
         emit_json({"task": task, "out": str(out), "n": len(ds.texts), **card})
