@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import os
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +48,14 @@ def _context_pass(texts: list[str]) -> None:
         judge(p, False, bursts.get(p.id or 0, 1), now)
 
 
-def _cross_validate(task: str, data: Any, k: int) -> tuple[tuple[str, ...], Any]:
-    """Held-out probabilities of a stratified K-fold run with the `flexloop train` recipe."""
+def _at(values: Sequence[Any], rows: Any) -> list[Any]:
+    """The VALUES at the given row indices."""
+    return [values[j] for j in rows]
+
+
+def _cross_validate(task: str, data: Any, k: int, identified: Sequence[str]) -> tuple[tuple[str, ...], Any]:
+    """Held-out probabilities of a stratified K-fold run with the `flexloop train` recipe: trained with the rows'
+    gold languages as `train` is, held-out rows read with their IDENTIFIED languages as the reader does."""
     from flexloop.analyze.features import embed_cached, hashed_ngrams
     from flexloop.analyze.training import fit, stratified_folds
 
@@ -60,9 +67,9 @@ def _cross_validate(task: str, data: Any, k: int) -> tuple[tuple[str, ...], Any]
     for i, held in enumerate(folds):
         err.print(f"fold {i + 1}/{k}")
         train = np.setdiff1d(np.arange(len(data.texts)), held)
-        head = fit(task, emb[train], [data.texts[j] for j in train], [data.labels[j] for j in train],
-                   grams=grams[train], groups=[data.files[j] for j in train])  # fmt: skip
-        p = head.proba(emb[held], grams[held])
+        head = fit(task, emb[train], _at(data.texts, train), _at(data.labels, train), grams=grams[train],
+                   groups=_at(data.files, train), langs=_at(data.langs, train))  # fmt: skip
+        p = head.proba(emb[held], grams[held], _at(identified, held), _at(data.texts, held))
         for c, lab in enumerate(head.labels):
             proba[held, labels.index(lab)] = p[:, c]
     return labels, proba
@@ -91,7 +98,7 @@ def classify_cmd(
     seconds = time.perf_counter() - start
     labels, proba = reading.labels[task], reading.proba[task]
     if cv:
-        labels, proba = _cross_validate(task, ds, cv)
+        labels, proba = _cross_validate(task, ds, cv, reading.langs)
     pred, conf = _predict(task, labels, proba, ds.labels)
     out = report(ds, pred, reading.langs)
     out = {"task": task, "model": str(model) if model else ("cv" if cv else "shipped"), **out}
