@@ -1,8 +1,8 @@
 """CESAMARD K-fold through the whole reader: the complaint flag as the pipeline sets it, not the complaint head alone.
 
-Per fold, the complaint head and the issue head (whose weak labels include CESAMARD rows) are retrained without the
-held-out rows; the sentiment head is the shipped one (it never saw CESAMARD). Prints macro-F1 of the head alone and
-of the reader's flag, with and without the praise rule.
+Per fold, the complaint head (with the rows' languages, as `flexloop train` does) and the issue head (whose weak
+labels include CESAMARD rows) are retrained without the held-out rows; the sentiment head is the shipped one (it
+never saw CESAMARD). Prints macro-F1 of the head alone and of the reader's flag, with and without the praise rule.
 
 Usage: python scripts/cv_complaint_pipeline.py [SHARED_DATA_DIR] (default ../shared/data; set FLEXLOOP_EMBED_CACHE to
 reuse embeddings).
@@ -35,7 +35,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
 def main(shared: Path, k: int = 5) -> None:
     cache = os.environ.get("FLEXLOOP_EMBED_CACHE")
     ces = _rows(shared / "complaints" / "cesamard_en.train.csv")
-    texts, labels = [r["text"] for r in ces], [r["label"] for r in ces]
+    texts, labels, langs = [r["text"] for r in ces], [r["label"] for r in ces], [r["lang"] for r in ces]
     with tempfile.TemporaryDirectory() as tmp:
         issue = [(r["text"], r["label"], "weak") for r in _rows(prepare(shared, Path(tmp))["issue"])]
     issue += [(r["text"], r["label"], "team") for r in _rows(TEAM)]
@@ -49,13 +49,14 @@ def main(shared: Path, k: int = 5) -> None:
         held_texts = [texts[j] for j in held]
         train = np.setdiff1d(np.arange(len(texts)), held)
         head = fit("complaint", emb[train], [texts[j] for j in train], [labels[j] for j in train],
-                   grams=grams[train], groups=[0] * len(train))  # fmt: skip
+                   grams=grams[train], groups=[0] * len(train), langs=[langs[j] for j in train])  # fmt: skip
         held_set = set(held_texts)
         keep = np.array([i for i, t in enumerate(i_texts) if t not in held_set])
         models.replace_head("complaint", head)
         models.replace_head("issue", fit("issue", i_emb[keep], [i_texts[i] for i in keep], [issue[i][1] for i in keep],
                                          grams=i_grams[keep], groups=[issue[i][2] for i in keep]))  # fmt: skip
-        p = head.proba(emb[held], grams[held])
+        identified = models.langid.identify(held_texts)
+        p = head.proba(emb[held], grams[held], identified, held_texts)
         for row, j in enumerate(held):
             pred["complaint head"][j] = head.labels[int(p[row].argmax())]
         for name, rule in rules.items():

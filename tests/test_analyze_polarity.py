@@ -123,3 +123,16 @@ def test_the_sentiment_head_learns_stores_and_applies_polarity_weights(
     pos, neg = again.labels.index("positive"), again.labels.index("negative")
     assert z[0].argmax() == pos and z[1].argmax() == neg
     assert np.abs(z[2]).max() == 0.0  # a language without a lexicon: no polarity read
+
+
+def test_the_shipped_models_were_learned_with_the_shipped_lexicon() -> None:
+    import hashlib
+    import json
+
+    from flexloop.analyze.model_reader import shipped_model_dir
+
+    sha = hashlib.sha256(polarity.polarity_file().read_bytes()).hexdigest()
+    for task in ("sentiment", "complaint"):  # edit the lexicon, then retrain (scripts/train_models.sh)
+        card = json.loads((shipped_model_dir(task) / "MODEL.json").read_text())
+        assert card["lexicons"][0]["sha256"] == sha, task
+        assert training.load_head(shipped_model_dir(task)).w_pol is not None, task

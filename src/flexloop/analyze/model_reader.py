@@ -15,6 +15,7 @@ import numpy.typing as npt
 
 from flexloop.analyze.features import F32, clip, embed, encoder, hashed_ngrams
 from flexloop.analyze.langid import LanguageIdentifier
+from flexloop.analyze.polarity import polarity_features
 from flexloop.analyze.safety import is_safety_risk
 from flexloop.analyze.text import TextLabels, has_words
 from flexloop.analyze.training import Head, load_head
@@ -251,9 +252,11 @@ class ModelReader:
         labels = {t: h.labels for t, h in self.heads.items()}
         langs = pending.result()
         all_emb = np.vstack(embs) if embs else np.zeros((0, 0), np.float32)
+        polar = any(h.w_pol is not None for h in self.heads.values())
+        counts = polarity_features(texts, langs) if polar and texts else None  # once for every head reading them
         for task, head in self.heads.items():
             if head.by_language and texts:  # per-language residual and lexical heads, on the identified language
-                z = np.log(np.maximum(proba[task], 1e-30)) + head.lang_residual(all_emb, langs, texts)
+                z = np.log(np.maximum(proba[task], 1e-30)) + head.lang_residual(all_emb, langs, texts, counts)
                 z -= z.max(axis=1, keepdims=True)
                 e = np.exp(z)
                 proba[task] = np.asarray(e / e.sum(axis=1, keepdims=True), dtype=np.float32)

@@ -46,7 +46,7 @@ class Recipe:
 
 RECIPES: dict[str, Recipe] = {
     "sentiment": Recipe(c=1.0, emb_scale=3.0, balance_files=0.5, lang_c=1.0, lex_c=8.0, polarity_scale=1.0),
-    "complaint": Recipe(c=2.0, emb_scale=3.0, balance_files=0.5),
+    "complaint": Recipe(c=2.0, emb_scale=3.0, balance_files=0.5, polarity_scale=1.0),
     "issue": Recipe(c=4.0, emb_scale=3.0, balance_files=0.5),
     "intent": Recipe(c=4.0, emb_scale=3.0, balance_files=0.5),
 }
@@ -76,9 +76,11 @@ class Head:
         """Whether the post's language changes this head's scores."""
         return bool(self.lang_codes or self.lexical or self.w_pol is not None)
 
-    def lang_residual(self, emb: F32, langs: Sequence[str], texts: Sequence[str] | None = None) -> F32:
+    def lang_residual(self, emb: F32, langs: Sequence[str], texts: Sequence[str] | None = None,
+                      polarity: F32 | None = None) -> F32:  # fmt: skip
         """Logits to add for posts whose language has a residual or (given TEXTS) a lexical head, its own or a close
-        neighbour's (ms reads with id), or (given TEXTS) polarity words; zeros elsewhere."""
+        neighbour's (ms reads with id), or (given TEXTS) polarity words; zeros elsewhere (POLARITY: the texts'
+        `polarity_features` when the caller has them already)."""
         z = np.zeros((len(emb), len(self.labels)), dtype=np.float32)
         arr = np.asarray(langs)
         if self.lang_codes and self.w_emb_lang is not None and self.bias_lang is not None:
@@ -89,7 +91,7 @@ class Head:
         if texts is None:
             return z
         if self.w_pol is not None:
-            z += polarity_features(texts, langs) @ self.w_pol.T
+            z += (polarity_features(texts, langs) if polarity is None else polarity) @ self.w_pol.T
         for code in sorted(set(arr.tolist())):
             lex = head_for(code, self.lexical)
             if lex is not None:
