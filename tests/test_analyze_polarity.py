@@ -47,6 +47,10 @@ def test_the_longest_phrase_wins(small: None) -> None:
     assert polarity_counts("质量不错", "zh") == (1, 0, 0, 0)  # "不错" (not bad: good), not "错" (wrong)
 
 
+def test_overlaps_keep_the_longer_match_even_when_it_starts_later() -> None:
+    assert polarity._longest_first([(0, 2, 1), (1, 4, -1), (5, 6, 1)]) == [(1, 4, -1), (5, 6, 1)]
+
+
 def test_a_negator_flips_the_words_shortly_after_it(small: None) -> None:
     assert polarity_counts("this is not good", "en") == (0, 1, 0, 0)
     assert polarity_counts("not really that good", "en") == (0, 1, 0, 0)
