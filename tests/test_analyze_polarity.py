@@ -26,13 +26,11 @@ SMALL = {
 
 
 @pytest.fixture
-def small() -> Iterator[None]:
+def small(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A tiny lexicon in place of the shipped one."""
     polarity.lexicon.cache_clear()
-    original = polarity._raw
-    polarity._raw = lambda: SMALL  # type: ignore[assignment]
+    monkeypatch.setattr(polarity, "_raw", lambda: SMALL)
     yield
-    polarity._raw = original  # type: ignore[assignment]
     polarity.lexicon.cache_clear()
 
 

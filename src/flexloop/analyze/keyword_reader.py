@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -89,18 +89,14 @@ def fits(cue: Cue, text: str, at: int) -> bool:
     )
 
 
-def positions(cue: Cue, text: str) -> Iterator[int]:
-    """Where the cue's phrase starts in TEXT with the word boundaries it needs."""
+def occurs(cue: Cue, text: str) -> bool:
+    """Whether the cue's phrase is in TEXT with the word boundaries it needs."""
     at = text.find(cue.phrase)
     while at >= 0:
         if fits(cue, text, at):
-            yield at
+            return True
         at = text.find(cue.phrase, at + 1)
-
-
-def occurs(cue: Cue, text: str) -> bool:
-    """Whether the cue's phrase is in TEXT with the word boundaries it needs."""
-    return next(positions(cue, text), -1) >= 0
+    return False
 
 
 def lowered(text: str) -> str:

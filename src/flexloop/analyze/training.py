@@ -188,9 +188,10 @@ def fit(
     recipe = RECIPES[task]
     g = hashed_ngrams(texts) if grams is None else grams
     x = design(emb, g, recipe.emb_scale)
-    polar = bool(recipe.polarity_scale and langs is not None)
-    if polar and langs is not None:
-        x = sparse.hstack([x, sparse.csr_matrix(polarity_features(texts, langs) * recipe.polarity_scale)], "csr")
+    polar = None  # the scaled polarity counts, when the recipe reads them
+    if recipe.polarity_scale and langs is not None:
+        polar = polarity_features(texts, langs) * recipe.polarity_scale
+        x = sparse.hstack([x, sparse.csr_matrix(polar)], "csr")
     y = np.array([classes.index(lab) for lab in labels])
     clf = LogisticRegression(
         C=recipe.c, max_iter=recipe.max_iter, class_weight="balanced" if recipe.balanced else None,
@@ -206,7 +207,7 @@ def fit(
     coef, bias = _softmax_form(clf)
     w_emb = coef[:, :EMB_DIM] * recipe.emb_scale
     head = Head(task, tuple(classes), w_emb, coef[:, EMB_DIM : EMB_DIM + g.shape[1]], bias)
-    if polar:
+    if polar is not None:
         head.w_pol = coef[:, EMB_DIM + g.shape[1] :] * recipe.polarity_scale
     if recipe.lang_c and langs is not None:
         _fit_lang_heads(head, emb, y, np.asarray(langs), recipe, seed)
