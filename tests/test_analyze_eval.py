@@ -83,6 +83,21 @@ def test_binary_sentiment_gold_is_scored_over_two_labels(tmp_path: Path) -> None
         assert {r["pred"] for r in csv.DictReader(fh)} <= {"negative", "positive"}
 
 
+def test_a_binary_file_is_scored_alike_alone_and_beside_a_three_label_file(tmp_path: Path) -> None:
+    plain = [("The package arrives on Tuesday", "positive", "en"), ("the store opens at nine", "negative", "en")]
+    binary = write_csv(tmp_path / "bin.csv", [r for r in SENTIMENT if r[1] != "neutral"] + plain)  # plain: read neutral
+    three = write_csv(tmp_path / "three.csv", [(t + " ok", lab, lang) for t, lab, lang in SENTIMENT])
+    alone = run_json(["eval", "classify", "--task", "sentiment", "--data", str(binary), "--json"])
+    pred_path = tmp_path / "pred.csv"
+    both = run_json(["eval", "classify", "--task", "sentiment", "--data", str(three), str(binary), "--json",
+                     "--predictions-out", str(pred_path)])  # fmt: skip
+    assert both["files"][1]["macro_f1"] == alone["macro_f1"]
+    with open(pred_path, newline="", encoding="utf-8") as fh:
+        preds = list(csv.DictReader(fh))
+    assert {r["pred"] for r in preds if r["path"] == str(binary)} <= {"negative", "positive"}
+    assert "neutral" in {r["pred"] for r in preds if r["path"] == str(three)}
+
+
 @pytest.mark.parametrize(
     ("content", "needle"),
     [

@@ -19,17 +19,25 @@ from flexloop.cli.train_cmd import EXTRA, data_files
 BINARY_SENTIMENT = ("negative", "positive")
 
 
-def _predict(task: str, labels: tuple[str, ...], proba: Any, gold: list[str]) -> tuple[list[str], list[float]]:
-    """Arg-max labels; binary sentiment gold is scored over its two labels only."""
+def _predict(task: str, labels: tuple[str, ...], proba: Any, gold: list[str],
+             files: Sequence[int]) -> tuple[list[str], list[float]]:  # fmt: skip
+    """Arg-max labels; a file whose sentiment gold is binary is scored over those two labels only, whatever the
+    other files given with it hold."""
     p = np.asarray(proba, dtype=np.float64)
     names = list(labels)
-    if task == "sentiment" and set(gold) <= set(BINARY_SENTIMENT) and set(BINARY_SENTIMENT) <= set(names):
-        cols = [names.index(x) for x in BINARY_SENTIMENT]
-        p = p[:, cols]
-        p = p / np.maximum(p.sum(axis=1, keepdims=True), 1e-12)
-        names = list(BINARY_SENTIMENT)
-    idx = p.argmax(axis=1)
-    return [names[i] for i in idx], [round(float(p[r, i]), 4) for r, i in enumerate(idx)]
+    pred, conf = [names[i] for i in p.argmax(axis=1)], [round(float(x), 4) for x in p.max(axis=1)]
+    if task != "sentiment" or not set(BINARY_SENTIMENT) <= set(names):
+        return pred, conf
+    cols = [names.index(x) for x in BINARY_SENTIMENT]
+    by_file = np.asarray(files)
+    for f in sorted(set(files)):
+        rows = np.flatnonzero(by_file == f)
+        if {gold[r] for r in rows} <= set(BINARY_SENTIMENT):
+            two = p[rows][:, cols]
+            two = two / np.maximum(two.sum(axis=1, keepdims=True), 1e-12)
+            for r, i, q in zip(rows.tolist(), two.argmax(axis=1).tolist(), two.max(axis=1).tolist(), strict=True):
+                pred[r], conf[r] = BINARY_SENTIMENT[i], round(float(q), 4)
+    return pred, conf
 
 
 def _context_pass(texts: list[str]) -> None:
@@ -99,7 +107,7 @@ def classify_cmd(
     labels, proba = reading.labels[task], reading.proba[task]
     if cv:
         labels, proba = _cross_validate(task, ds, cv, reading.langs)
-    pred, conf = _predict(task, labels, proba, ds.labels)
+    pred, conf = _predict(task, labels, proba, ds.labels, ds.files)
     out = report(ds, pred, reading.langs)
     out = {"task": task, "model": str(model) if model else ("cv" if cv else "shipped"), **out}
     out["posts_per_s"] = round(len(ds.texts) / max(seconds, 1e-9), 1)
