@@ -30,13 +30,27 @@ class _Recorder:
         self.seen.extend(texts)
         return self.inner.detect_languages_in_parallel_of(texts)
 
+    def compute_language_confidence_values_in_parallel(self, texts: list[str]) -> Any:
+        self.seen.extend(texts)
+        return self.inner.compute_language_confidence_values_in_parallel(texts)
+
+
+def _recording(li: LanguageIdentifier) -> tuple[_Recorder, _Recorder]:
+    """Record what LI's precise and quick lingua detectors are asked (every post lingua reads meets the quick)."""
+    precise, quick = li._build()
+    li._detectors = (precise_seen := _Recorder(precise), quick_seen := _Recorder(quick))
+    return precise_seen, quick_seen
+
+
+def _lingua_route(li: LanguageIdentifier, text: str) -> str:
+    """What LI says of TEXT through lingua, no shortcut taken."""
+    return li._refine(li._lingua([text])[0], text)
+
 
 def test_hinglish_posts_skip_lingua_and_match_the_full_route() -> None:
     li = LanguageIdentifier()
-    precise, quick = li._build()
-    full = [li._refine(langid._lingua_code(precise.detect_language_of(t)), t) for t in TEXTS]
-    recorder = _Recorder(precise)
-    li._detectors = (recorder, quick)
+    full = [_lingua_route(li, t) for t in TEXTS]
+    _, recorder = _recording(li)
     assert li.identify(TEXTS) == full
     assert full[:2] == ["hi", "hi"]
     assert full[6] == "en"  # "ho" three times is one Hindi-looking word, not Hinglish
@@ -61,18 +75,15 @@ ENGLISH = [
 
 def test_plain_english_posts_skip_lingua() -> None:
     li = LanguageIdentifier()
-    precise, quick = li._build()
-    recorder = _Recorder(precise)
-    li._detectors = (recorder, quick)
+    _, recorder = _recording(li)
     got = li.identify(ENGLISH)
     assert got[:3] == ["en", "en", "en"] and got[5] == "en" and got[7] == "en"
     assert not {ENGLISH[i] for i in (0, 1, 2, 5, 7)} & set(recorder.seen)
     assert {ENGLISH[3], ENGLISH[4], ENGLISH[6]} <= set(recorder.seen)
     for i in (3, 4, 6):  # what lingua says
-        assert got[i] == li._refine(langid._lingua_code(precise.detect_language_of(ENGLISH[i])), ENGLISH[i])
+        assert got[i] == _lingua_route(li, ENGLISH[i])
     served = LanguageIdentifier(["es", "pt", "id"])  # en not served: no shortcut, lingua reads it
-    precise, quick = served._build()
-    served._detectors = (recorder := _Recorder(precise), quick)
+    _, recorder = _recording(served)
     served.identify(ENGLISH[:1])
     assert recorder.seen == ENGLISH[:1]
 
@@ -86,10 +97,21 @@ MALAY_INDONESIAN = [
 
 def test_malay_and_indonesian_posts_skip_lingua_and_are_told_apart_by_their_own_words() -> None:
     li = LanguageIdentifier()
-    precise, quick = li._build()
-    recorder = _Recorder(precise)
-    li._detectors = (recorder, quick)
+    _, recorder = _recording(li)
     assert li.identify(MALAY_INDONESIAN)[:2] == ["id", "ms"]
     assert recorder.seen == MALAY_INDONESIAN[2:]
     assert LanguageIdentifier(["ms", "en"]).identify(MALAY_INDONESIAN[:1]) == ["ms"]  # only one of the pair served
     assert LanguageIdentifier(["id", "en"]).identify(MALAY_INDONESIAN[1:2]) == ["id"]
+
+
+def test_lingua_precise_models_read_only_what_the_quick_ones_are_unsure_of() -> None:
+    li = LanguageIdentifier()
+    sure = ["Ma commande n'est toujours pas arrivée", "Sipariş nerede? Ürün hasarlı geldi"]
+    unsure = ["Merry Christmas to all!", "ciao bella", "hola"]  # quick models: de, vi, tr (under SURE)
+    quick = li._build()[1]
+    assert all(quick.compute_language_confidence_values(t)[0].value >= langid.SURE for t in sure)
+    assert all(quick.compute_language_confidence_values(t)[0].value < langid.SURE for t in unsure)
+    precise_seen, quick_seen = _recording(li)
+    assert li.identify(sure + unsure) == ["fr", "tr", "en", "it", "es"]
+    assert quick_seen.seen == sure + unsure
+    assert precise_seen.seen == unsure
