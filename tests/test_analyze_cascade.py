@@ -63,6 +63,20 @@ def test_a_cue_inside_another_word_does_not_decide(text: str, lang: str) -> None
 
 
 @pytest.mark.parametrize(
+    ("text", "lang", "meant"),
+    [
+        ("ตื่นเช้ามาก วันนี้ไปงานช้างมา สนุกมาก", "th", "ส่งของช้ามาก รอนานมาก"),  # "morning", "elephant": no "slow"
+        ("Buenas tardes, ¿tienen esta talla?", "es", "Mi pedido llegó tarde otra vez"),
+        ("包装很好，没有破损，高兴坏了", "zh", "包装破损了，里面的杯子也坏了"),
+        ("arrived in two days with no damage at all", "en", "arrived damaged, box crushed"),
+    ],
+)
+def test_a_look_alike_holds_a_cue_without_meaning_it(text: str, lang: str, meant: str) -> None:
+    assert decisive_cues(text, lang) is None
+    assert decisive_cues(meant, lang) is not None
+
+
+@pytest.mark.parametrize(
     ("text", "lang"),
     [
         ("my blender arrived damaged but you replaced it the next day, thank you!", "en"),

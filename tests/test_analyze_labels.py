@@ -75,6 +75,18 @@ def test_safety_recall_on_the_team_set_is_at_least_90_percent_per_language() -> 
     assert false_pos / negatives <= 0.05
 
 
+@pytest.mark.parametrize(
+    ("slang", "harm"),
+    [
+        ("I want to speak to a bloody human, not a bot", "cut my finger on the lid, blood everywhere"),
+        ("this deal is fire 🔥", "the charger caught fire overnight"),
+    ],
+)
+def test_slang_is_no_hazard_but_the_harm_it_looks_like_is(slang: str, harm: str) -> None:
+    assert not is_safety_risk(slang, "en")
+    assert is_safety_risk(harm, "en")
+
+
 def test_label_records_a_correction_and_training_can_use_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path / 'store.db'}"
     monkeypatch.setenv("FLEXLOOP_DATABASE_URL", url)

@@ -104,6 +104,21 @@ def lowered(text: str) -> str:
     return without_tags(text).lower().replace("\u0307", "").replace("\u2019", "'")
 
 
+@functools.cache
+def _lookalikes(lang: str) -> tuple[str, ...]:
+    """LANG's look-alike phrases and the English ones, longest first."""
+    return tuple(sorted({c.phrase for c in _phrases("lookalikes", lang)}, key=len, reverse=True))
+
+
+def cue_text(text: str, lang: str) -> str:
+    """A post as the cues read it: `lowered`, its look-alikes ("no damage", Thai "เช้า" holding "ช้า") blanked."""
+    low = lowered(text)
+    for phrase in _lookalikes(lang):
+        if phrase in low:
+            low = low.replace(phrase, " ")
+    return low
+
+
 def hits(concept: str, text: str, lang: str) -> int:
     """How many cue phrases of CONCEPT occur in TEXT (its language plus English)."""
     return sum(1 for c in _phrases(concept, lang) if c.phrase in text and occurs(c, text))  # `in` first: fast
@@ -121,7 +136,7 @@ def read_one(text: str, lang: str) -> TextLabels:
 def strong_cue_labels(text: str, lang: str, safety: bool | None = None) -> TextLabels | None:
     """Labels from the cues precise enough to overrule models: a hazard, then a concrete problem (lost or damaged,
     late, faulty) not already put right; None otherwise (SAFETY: the safety flag when the caller has it already)."""
-    return _strong(text, lowered(text), lang, safety)  # a handle (@LateNightDeals) is not a delay cue
+    return _strong(text, cue_text(text, lang), lang, safety)  # a handle (@LateNightDeals) is not a delay cue
 
 
 def _strong(text: str, low: str, lang: str, safety: bool | None) -> TextLabels | None:
@@ -141,7 +156,7 @@ def _strong(text: str, low: str, lang: str, safety: bool | None) -> TextLabels |
 def cue_labels(text: str, lang: str, safety: bool | None = None) -> TextLabels | None:
     """Labels from cues: safety first, then concrete problems, praise, softer problems, questions; None if no cue
     (SAFETY: the safety flag when the caller has it already)."""
-    low = lowered(text)
+    low = cue_text(text, lang)
     strong = _strong(text, low, lang, safety)
     if strong is not None:
         return strong
