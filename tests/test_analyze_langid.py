@@ -115,3 +115,11 @@ def test_lingua_precise_models_read_only_what_the_quick_ones_are_unsure_of() -> 
     assert li.identify(sure + unsure) == ["fr", "tr", "en", "it", "es"]
     assert quick_seen.seen == sure + unsure
     assert precise_seen.seen == unsure
+
+
+def test_romanised_hindi_reads_as_hindi_by_its_common_words() -> None:
+    li = LanguageIdentifier()
+    hinglish = ["Koi nhi yaar", "mujhe jaldi chahiye bhaiya", "order aaj bhi nahi aaya, kyun?"]
+    assert li.identify(hinglish) == ["hi", "hi", "hi"]
+    others = ["Los paquetes han llegado tarde", "Barang tak sampai lagi, sedih", "Hui, das ist aber schön"]
+    assert "hi" not in li.identify(others)
