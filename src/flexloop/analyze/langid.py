@@ -278,8 +278,9 @@ class LanguageIdentifier:
     def _lingua(self, texts: list[str]) -> list[str]:
         """lingua's language for each text: the quick models' when they are sure, else the precise models'."""
         precise, quick = self._build()
+        fallback = (self._latin or [UNDETERMINED])[0]  # what a post lingua cannot place reads as
         if precise is None or quick is None:
-            return [(self._latin or [UNDETERMINED])[0]] * len(texts)
+            return [fallback] * len(texts)
         found: list[Any] = []
         unsure: list[int] = []
         for i, values in enumerate(quick.compute_language_confidence_values_in_parallel(texts)):
@@ -291,4 +292,4 @@ class LanguageIdentifier:
             second = precise.detect_languages_in_parallel_of([texts[i] for i in unsure])
             for i, lang in zip(unsure, second, strict=True):
                 found[i] = lang
-        return [_lingua_code(lang) if lang is not None else (self._latin or [UNDETERMINED])[0] for lang in found]
+        return [_lingua_code(lang) if lang is not None else fallback for lang in found]
