@@ -201,6 +201,21 @@ def test_longest_alias_wins() -> None:
     assert alias_product("the desk fan broke", ALIASES) == "FAN-MINI-03"
 
 
+@pytest.mark.parametrize(
+    ("text", "sku"),
+    [
+        ("so fantastic, thank you!", None),  # "fan" inside a longer word names nothing
+        ("my infant loves it", None),
+        ("both neck fans arrived broken", "NECK-LUX-01"),  # a plural
+        ("the fan, again. broken", "FAN-MINI-03"),
+        ("我的neck fan坏了", "NECK-LUX-01"),  # beside another script
+        ("买的挂脖风扇坏了", "NECK-LUX-01"),  # Chinese: anywhere
+    ],
+)
+def test_an_alias_names_a_product_only_as_a_word_of_its_own(text: str, sku: str | None) -> None:
+    assert alias_product(text, ALIASES) == sku
+
+
 def test_alias_wins_over_order_id() -> None:
     p = mention(1, "glow serum order SL-1 late", T0)
     product, _, how = resolve(p, ALIASES, [order("SL-1", "NECK-LUX-01")], [])
